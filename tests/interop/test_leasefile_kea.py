@@ -19,10 +19,10 @@ import socket
 import stat
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from ipaddress import IPv4Address, IPv6Address
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from tests.netns import Lab, Namespace, Proc, skip_unless_netns, wait_until
@@ -32,6 +32,7 @@ from nestor.leases.leasefile import load_file
 from nestor.leases.lfc import lfc_files
 from nestor.leases.memfile import MemfileConfig, MemfileStore4, MemfileStore6
 from nestor.leases.rows import COLUMNS4, SCHEMA4
+from nestor.leases.store import LeaseStore
 
 pytestmark = [pytest.mark.kea, pytest.mark.netns]
 
@@ -39,6 +40,8 @@ LEASE_CMDS = "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so"
 # Far enough ahead that Kea's reclamation never touches these leases during the test.
 CLTT = int(time.time()) + 86_400
 NESTOR_LFC = (sys.executable, "-m", "nestor.daemons.lfc")
+
+L = TypeVar("L", Lease4, Lease6)
 
 
 class Kea:
@@ -91,6 +94,12 @@ class Kea:
 
     def stop(self) -> None:
         assert self.proc.stop(10) == 0, self.proc.stdout()[-2000:]
+
+    def __enter__(self) -> Kea:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 def _addr_key(text: str) -> tuple[int, int]:
@@ -181,12 +190,32 @@ def nestor_leases4(newline_hostnames: bool = True) -> list[Lease4]:
     ]
 
 
+def add_renewed(store: LeaseStore[L], wanted: list[L], older: int) -> None:
+    """Each lease gets two rows: an older one first, then the current one."""
+    for lease in wanted:
+        store.add(lease.copy(cltt=CLTT - older))
+        store.update(lease.copy())
+
+
+def kea_leases(made: Lab, ns: Namespace, family: int, path: Path) -> list[dict[str, Any]]:
+    """The leases a freshly started Kea loads from ``path``."""
+    with Kea(made, ns, family, path) as kea:
+        return kea.leases()
+
+
+def check_nestor_loads(store: MemfileStore4 | MemfileStore6, view: Callable[[Any], object],
+                       expected: list[dict[str, Any]]) -> None:
+    """The store shows what Kea showed; the Kea 2.2 file needed an upgrade, so the
+    cleanup Nestor ran at start must have converted it."""
+    assert [view(x) for x in store.all()] == expected
+    assert store.files is not None and store.files.wait_lfc(60) == 0
+    store.close()
+
+
 def write_nestor4(path: Path, newline_hostnames: bool = True) -> list[Lease4]:
     store = MemfileStore4(MemfileConfig(name=str(path), lfc_interval=0))
     wanted = nestor_leases4(newline_hostnames)
-    for lease in wanted:
-        store.add(lease.copy(cltt=CLTT - 500))  # an older row first
-        store.update(lease.copy())
+    add_renewed(store, wanted, 500)
     doomed = Lease4(ip4("192.0.2.99"), b"\x02" * 6, None, 60, CLTT, 1)
     store.add(doomed)
     store.delete(doomed)
@@ -198,20 +227,14 @@ def test_kea_loads_a_lease_file_nestor_wrote(lab: tuple[Lab, Namespace]) -> None
     made, ns = lab
     path = made.workdir / "kea-leases4.csv"
     wanted = write_nestor4(path)
-    kea = Kea(made, ns, 4, path)
-    try:
-        got = kea.leases()
-    finally:
-        kea.stop()
     # Kea 2.2 has no pool_id; everything else must match.
-    assert got == [kea_view4(x) for x in wanted]
+    assert kea_leases(made, ns, 4, path) == [kea_view4(x) for x in wanted]
 
 
 def test_nestor_loads_a_lease_file_kea_wrote(lab: tuple[Lab, Namespace]) -> None:
     made, ns = lab
     path = made.workdir / "kea-leases4.csv"
-    kea = Kea(made, ns, 4, path)
-    try:
+    with Kea(made, ns, 4, path) as kea:
         kea.ok("lease4-add", {"ip-address": "192.0.2.10", "hw-address": "1a:1b:1c:1d:1e:1f",
                               "client-id": "01:02:03", "hostname": "a,b&c",
                               "user-context": {"k": "v,w", "q": '"x"'}, "valid-lft": 3600,
@@ -227,15 +250,10 @@ def test_nestor_loads_a_lease_file_kea_wrote(lab: tuple[Lab, Namespace]) -> None
         kea.ok("lease4-add", {"ip-address": "192.0.2.13", "hw-address": "aa:bb:cc:dd:ee:04"})
         kea.ok("lease4-del", {"ip-address": "192.0.2.13"})
         expected = kea.leases()
-    finally:
-        kea.stop()
     assert len(expected) == 4
-    store = MemfileStore4(MemfileConfig(name=str(path), lfc_interval=0,
-                                        lfc_command=NESTOR_LFC))
-    assert [kea_view4(x) for x in store.all()] == expected
-    # The Kea 2.2 file needed an upgrade: the cleanup Nestor ran at start converted it.
-    assert store.files is not None and store.files.wait_lfc(60) == 0
-    store.close()
+    check_nestor_loads(MemfileStore4(MemfileConfig(name=str(path), lfc_interval=0,
+                                                   lfc_command=NESTOR_LFC)),
+                       kea_view4, expected)
     previous = Path(lfc_files(str(path))["previous"])
     assert previous.read_text().splitlines()[0] == ",".join(c.name for c in COLUMNS4)
     again = MemfileStore4(MemfileConfig(name=str(path), lfc_interval=0))
@@ -270,9 +288,9 @@ def test_kea_runs_nestor_lfc_through_kea_lfc_executable(lab: tuple[Lab, Namespac
     # Kea starts the program with an empty environment: the wrapper names the interpreter.
     wrapper.write_text(f"#!/bin/sh\nexec {' '.join(NESTOR_LFC)} \"$@\"\n")
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
-    kea = Kea(made, ns, 4, path, env={"KEA_LFC_EXECUTABLE": str(wrapper)}, lfc_interval=1)
     files = lfc_files(str(path))
-    try:
+    with Kea(made, ns, 4, path, env={"KEA_LFC_EXECUTABLE": str(wrapper)},
+             lfc_interval=1) as kea:
         for n in range(20):
             for renewal in range(3):
                 kea.ok("lease4-add" if renewal == 0 else "lease4-update",
@@ -285,15 +303,9 @@ def test_kea_runs_nestor_lfc_through_kea_lfc_executable(lab: tuple[Lab, Namespac
             return (prev.exists() and not Path(files["input"]).exists()
                     and len(prev.read_text().splitlines()) == 21)
         wait_until(compacted, 30, "Kea to run nestor-lfc")
-    finally:
-        kea.stop()
     # nestor-lfc wrote it: Kea 2.2's kea-lfc would not write the pool_id column.
     assert Path(files["previous"]).read_text().splitlines()[0].endswith(",pool_id")
-    restarted = Kea(made, ns, 4, path)
-    try:
-        assert restarted.leases() == expected
-    finally:
-        restarted.stop()
+    assert kea_leases(made, ns, 4, path) == expected
 
 
 # DHCPv6 ----------------------------------------------------------------------------------
@@ -316,23 +328,15 @@ def test_kea6_loads_a_lease_file_nestor_wrote(lab: tuple[Lab, Namespace]) -> Non
     path = made.workdir / "kea-leases6.csv"
     store = MemfileStore6(MemfileConfig(name=str(path), lfc_interval=0))
     wanted = nestor_leases6()
-    for lease in wanted:
-        store.add(lease.copy(cltt=CLTT - 9))
-        store.update(lease.copy())
+    add_renewed(store, wanted, 9)
     store.close()
-    kea = Kea(made, ns, 6, path)
-    try:
-        got = kea.leases()
-    finally:
-        kea.stop()
-    assert got == [kea_view6(x) for x in wanted]
+    assert kea_leases(made, ns, 6, path) == [kea_view6(x) for x in wanted]
 
 
 def test_nestor_loads_a_v6_lease_file_kea_wrote(lab: tuple[Lab, Namespace]) -> None:
     made, ns = lab
     path = made.workdir / "kea-leases6.csv"
-    kea = Kea(made, ns, 6, path)
-    try:
+    with Kea(made, ns, 6, path) as kea:
         kea.ok("lease6-add", {"ip-address": "2001:db8:1::100", "duid": "01:02:03:04",
                               "iaid": 1234, "hw-address": "1a:1b:1c:1d:1e:1f", "hostname": "h,1",
                               "user-context": {"a": "b"}, "preferred-lft": 1800,
@@ -345,11 +349,7 @@ def test_nestor_loads_a_v6_lease_file_kea_wrote(lab: tuple[Lab, Namespace]) -> N
                               "subnet-id": 1})
         kea.ok("lease6-del", {"ip-address": "2001:db8:1::102"})
         expected = kea.leases()
-    finally:
-        kea.stop()
     assert len(expected) == 3
-    store = MemfileStore6(MemfileConfig(name=str(path), lfc_interval=0,
-                                        lfc_command=NESTOR_LFC))
-    assert [kea_view6(x) for x in store.all()] == expected
-    assert store.files is not None and store.files.wait_lfc(60) == 0
-    store.close()
+    check_nestor_loads(MemfileStore6(MemfileConfig(name=str(path), lfc_interval=0,
+                                                   lfc_command=NESTOR_LFC)),
+                       kea_view6, expected)

@@ -292,6 +292,17 @@ class _Parser:
         if self.depth > MAX_NESTING:
             raise error_at(f"nesting deeper than {MAX_NESTING} levels", Mark(tok[2], tok[3]))
 
+    def _item_ends(self, closing: str) -> bool:
+        """After an item: True when ``closing`` follows (directly, or after commas Kea
+        tolerates with a warning); otherwise step over the separating comma."""
+        tok = self.tokens[self.pos]
+        if tok[0] == closing:
+            return True
+        self.pos += 1
+        if tok[0] != ",":
+            raise self.fail(tok, f'"," or {closing}')
+        return self._extra_commas(closing)
+
     def _extra_commas(self, closing: str) -> bool:
         """Skip commas after a comma, warning like Kea; True when ``closing`` follows."""
         tokens = self.tokens
@@ -333,13 +344,7 @@ class _Parser:
             result[key] = self.value(key)
             result.key_marks[key] = key_mark
             result.value_marks[key] = Mark(vtok[2], vtok[3])
-            tok = tokens[self.pos]
-            if tok[0] == "}":
-                break
-            self.pos += 1
-            if tok[0] != ",":
-                raise self.fail(tok, '"," or }')
-            if self._extra_commas("}"):
+            if self._item_ends("}"):
                 break
         self._close(result)
         return result
@@ -362,13 +367,7 @@ class _Parser:
             vtok = tokens[self.pos]
             result.append(self.value(context))
             result.item_marks.append(Mark(vtok[2], vtok[3]))
-            tok = tokens[self.pos]
-            if tok[0] == "]":
-                break
-            self.pos += 1
-            if tok[0] != ",":
-                raise self.fail(tok, '"," or ]')
-            if self._extra_commas("]"):
+            if self._item_ends("]"):
                 break
         self._close(result)
         return result

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from nestor.config.schema_common import (
+    CLIENT_CLASS_COMMON,
     GLOBAL_COMMON,
+    INTERFACES_COMMON,
     K3,
     NETWORK_COMMON,
     NOTES,
@@ -29,14 +31,9 @@ from nestor.config.spec import (
 SUBNET_ID = Scalar(UINT32.kind)
 
 INTERFACES_CONFIG4 = MapSpec("interfaces-config", {
-    "interfaces": f(STRINGS),
+    **INTERFACES_COMMON,
     "dhcp-socket-type": f(enum("raw", "udp")),
     "outbound-interface": f(enum("same-as-inbound", "use-routing")),
-    "re-detect": f(BOOL),
-    "service-sockets-require-all": f(BOOL),
-    "service-sockets-max-retries": f(UINT32),
-    "service-sockets-retry-wait-time": f(UINT32),
-    **NOTES,
 }, non_empty=True)
 
 COMPATIBILITY4 = MapSpec("compatibility", {
@@ -90,13 +87,10 @@ SHARED_NETWORK4 = MapSpec("shared-networks", {
 }, non_empty=True)
 
 CLIENT_CLASS4 = MapSpec("client-classes", {
-    "name": f(STR), "test": f(STR), "template-test": f(STR, K3),
-    "only-if-required": f(BOOL),
-    "only-in-additional-list": f(BOOL, K3, alias_of="only-if-required"),
-    "option-data": OPTION_DATA_LIST, "option-def": OPTION_DEF_LIST,
-    "valid-lifetime": f(UINT32), "min-valid-lifetime": f(UINT32),
-    "max-valid-lifetime": f(UINT32), "offer-lifetime": f(UINT32, K3),
-    **BOOT_FIELDS, **NOTES,
+    **CLIENT_CLASS_COMMON,
+    "option-def": OPTION_DEF_LIST,
+    "offer-lifetime": f(UINT32, K3),
+    **BOOT_FIELDS,
 }, required=("name",))
 
 HOST_IDENTIFIERS4 = enum("hw-address", "duid", "circuit-id", "client-id", "flex-id")

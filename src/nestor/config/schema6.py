@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from nestor.config.schema_common import (
+    CLIENT_CLASS_COMMON,
     GLOBAL_COMMON,
+    INTERFACES_COMMON,
     K3,
     NETWORK_COMMON,
     NOTES,
@@ -29,14 +31,7 @@ from nestor.config.spec import (
 
 SUBNET_ID = Scalar(Kind.INT)
 
-INTERFACES_CONFIG6 = MapSpec("interfaces-config", {
-    "interfaces": f(STRINGS),
-    "re-detect": f(BOOL),
-    "service-sockets-require-all": f(BOOL),
-    "service-sockets-max-retries": f(UINT32),
-    "service-sockets-retry-wait-time": f(UINT32),
-    **NOTES,
-}, non_empty=True)
+INTERFACES_CONFIG6 = MapSpec("interfaces-config", INTERFACES_COMMON, non_empty=True)
 
 COMPATIBILITY6 = MapSpec("compatibility", {"lenient-option-parsing": f(BOOL)}, non_empty=True)
 
@@ -92,14 +87,9 @@ SHARED_NETWORK6 = MapSpec("shared-networks", {
 }, non_empty=True)
 
 CLIENT_CLASS6 = MapSpec("client-classes", {
-    "name": f(STR), "test": f(STR), "template-test": f(STR, K3),
-    "only-if-required": f(BOOL),
-    "only-in-additional-list": f(BOOL, K3, alias_of="only-if-required"),
-    "option-data": OPTION_DATA_LIST,
-    "valid-lifetime": f(UINT32), "min-valid-lifetime": f(UINT32),
-    "max-valid-lifetime": f(UINT32), "preferred-lifetime": f(UINT32),
+    **CLIENT_CLASS_COMMON,
+    "preferred-lifetime": f(UINT32),
     "min-preferred-lifetime": f(UINT32), "max-preferred-lifetime": f(UINT32),
-    **NOTES,
 }, required=("name",))
 
 HOST_IDENTIFIERS6 = enum("hw-address", "duid", "flex-id")

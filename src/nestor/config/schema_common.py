@@ -201,6 +201,27 @@ POOL_COMMON: dict[str, Field] = {
     **NOTES,
 }
 
+# interfaces-config keys of both families.
+INTERFACES_COMMON: dict[str, Field] = {
+    "interfaces": f(STRINGS),
+    "re-detect": f(BOOL),
+    "service-sockets-require-all": f(BOOL),
+    "service-sockets-max-retries": f(UINT32),
+    "service-sockets-retry-wait-time": f(UINT32),
+    **NOTES,
+}
+
+# client-classes entry keys of both families.
+CLIENT_CLASS_COMMON: dict[str, Field] = {
+    "name": f(STR), "test": f(STR), "template-test": f(STR, K3),
+    "only-if-required": f(BOOL),
+    "only-in-additional-list": f(BOOL, K3, alias_of="only-if-required"),
+    "option-data": OPTION_DATA_LIST,
+    "valid-lifetime": f(UINT32), "min-valid-lifetime": f(UINT32),
+    "max-valid-lifetime": f(UINT32),
+    **NOTES,
+}
+
 # Global-only keys of both families.
 GLOBAL_COMMON: dict[str, Field] = {
     "decline-probation-period": f(UINT32),

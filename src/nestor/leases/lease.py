@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar, Self
 
 # Kea's Lease::INFINITY_LFT: a lifetime that never runs out (RFC 2131 section 3.3 uses
 # 0xffffffff for "infinity" on the wire, and Kea keeps the same value in its files).
@@ -59,7 +59,45 @@ LEASE_TYPE_NAMES: dict[int, str] = {LeaseType.NA: "IA_NA", LeaseType.TA: "IA_TA"
                                      LeaseType.PD: "IA_PD"}
 
 
-class Lease4:
+class _LeaseRecord:
+    """What Lease4 and Lease6 share: expiry, copying and field-wise equality.
+
+    Subclasses list their fields in ``__slots__``; those (with any a base class listed)
+    are the fields copied and compared.
+    """
+
+    __slots__ = ()
+    _FIELDS: ClassVar[tuple[str, ...]] = ()
+    cltt: int
+    valid_lft: int
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._FIELDS = cls._FIELDS + tuple(cls.__dict__.get("__slots__", ()))
+
+    @property
+    def expire(self) -> int:
+        return self.cltt + self.valid_lft
+
+    def copy(self, **changes: Any) -> Self:
+        """A new lease with the same fields, some of them replaced by ``changes``."""
+        cls = type(self)
+        new = cls.__new__(cls)
+        for name in cls._FIELDS:
+            setattr(new, name, getattr(self, name))
+        for name, value in changes.items():
+            setattr(new, name, value)
+        return new
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable record: compare, never hash
+
+
+class Lease4(_LeaseRecord):
     """One DHCPv4 lease (Kea's ``Lease4``)."""
 
     __slots__ = ("addr", "client_id", "cltt", "fqdn_fwd", "fqdn_rev", "hostname", "hwaddr",
@@ -84,28 +122,8 @@ class Lease4:
         self.pool_id = pool_id
 
     @property
-    def expire(self) -> int:
-        return self.cltt + self.valid_lft
-
-    @property
     def address(self) -> ipaddress.IPv4Address:
         return ipaddress.IPv4Address(self.addr)
-
-    def copy(self, **changes: Any) -> Lease4:
-        """A new lease with the same fields, some of them replaced by ``changes``."""
-        new = Lease4.__new__(Lease4)
-        for name in Lease4.__slots__:
-            setattr(new, name, getattr(self, name))
-        for name, value in changes.items():
-            setattr(new, name, value)
-        return new
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Lease4):
-            return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in Lease4.__slots__)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable record: compare, never hash
 
     def __repr__(self) -> str:
         cid = self.client_id.hex(":") if self.client_id is not None else None
@@ -114,7 +132,7 @@ class Lease4:
                 f"state={self.state}, host={self.hostname!r})")
 
 
-class Lease6:
+class Lease6(_LeaseRecord):
     """One DHCPv6 lease, an address (NA/TA) or a delegated prefix (PD) (Kea's ``Lease6``)."""
 
     __slots__ = ("addr", "cltt", "duid", "fqdn_fwd", "fqdn_rev", "hostname", "hwaddr",
@@ -149,28 +167,8 @@ class Lease6:
         self.pool_id = pool_id
 
     @property
-    def expire(self) -> int:
-        return self.cltt + self.valid_lft
-
-    @property
     def address(self) -> ipaddress.IPv6Address:
         return ipaddress.IPv6Address(self.addr)
-
-    def copy(self, **changes: Any) -> Lease6:
-        """A new lease with the same fields, some of them replaced by ``changes``."""
-        new = Lease6.__new__(Lease6)
-        for name in Lease6.__slots__:
-            setattr(new, name, getattr(self, name))
-        for name, value in changes.items():
-            setattr(new, name, value)
-        return new
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Lease6):
-            return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in Lease6.__slots__)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable record: compare, never hash
 
     def __repr__(self) -> str:
         kind = LEASE_TYPE_NAMES.get(self.type, str(self.type))

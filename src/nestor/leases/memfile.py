@@ -35,7 +35,7 @@ from nestor.leases import lfc
 from nestor.leases.csvformat import Header, SchemaState
 from nestor.leases.lease import Lease4, Lease6
 from nestor.leases.leasefile import LeaseFileWriter, load_file, read_file_header
-from nestor.leases.memstore import MemoryStore4, MemoryStore6
+from nestor.leases.memstore import MemoryStore4, MemoryStore6, _MemoryBase
 from nestor.leases.rows import SCHEMA4, SCHEMA6, Schema
 from nestor.leases.store import LeaseFileError
 
@@ -226,62 +226,52 @@ def _open_files(schema: Schema[L], config: MemfileConfig,
     return files, files.load()
 
 
-class MemfileStore4(MemoryStore4):
+class _MemfileBase(_MemoryBase[L]):
+    """What both memfile stores add to their memory store: the lease files, loaded at
+    start and fed every change. Listed first in the stores' bases, so these methods
+    take the place of the memory-only ones."""
+
+    def __init__(self, schema: Schema[L], config: MemfileConfig | None,
+                 data_dir: str) -> None:
+        super().__init__()
+        self.config = config or MemfileConfig()
+        self.files: LeaseFiles[L] | None
+        self.files, leases = _open_files(schema, self.config, data_dir)
+        self._load(leases)
+        if self.files is not None:
+            self.files.start()
+
+    def _record(self, lease: L, deleted: bool) -> None:
+        if self.files is not None:
+            self.files.record(lease, deleted)
+
+    def commit(self) -> None:
+        if self.files is not None:
+            self.files.commit()
+
+    def close(self) -> None:
+        if self.files is not None:
+            self.files.close()
+
+    def tick(self, now: float) -> None:
+        if self.files is not None:
+            self.files.tick(now)
+
+
+class MemfileStore4(_MemfileBase[Lease4], MemoryStore4):
     """DHCPv4 memfile store: :class:`MemoryStore4` plus the lease file."""
 
     def __init__(self, config: MemfileConfig | None = None,
                  data_dir: str = DEFAULT_DATA_DIR) -> None:
-        super().__init__()
-        self.config = config or MemfileConfig()
-        self.files, leases = _open_files(SCHEMA4, self.config, data_dir)
-        self._load(leases)
-        if self.files is not None:
-            self.files.start()
-
-    def _record(self, lease: Lease4, deleted: bool) -> None:
-        if self.files is not None:
-            self.files.record(lease, deleted)
-
-    def commit(self) -> None:
-        if self.files is not None:
-            self.files.commit()
-
-    def close(self) -> None:
-        if self.files is not None:
-            self.files.close()
-
-    def tick(self, now: float) -> None:
-        if self.files is not None:
-            self.files.tick(now)
+        super().__init__(SCHEMA4, config, data_dir)
 
 
-class MemfileStore6(MemoryStore6):
+class MemfileStore6(_MemfileBase[Lease6], MemoryStore6):
     """DHCPv6 memfile store: :class:`MemoryStore6` plus the lease file."""
 
     def __init__(self, config: MemfileConfig | None = None,
                  data_dir: str = DEFAULT_DATA_DIR) -> None:
-        super().__init__()
-        self.config = config or MemfileConfig()
-        self.files, leases = _open_files(SCHEMA6, self.config, data_dir)
-        self._load(leases)
-        if self.files is not None:
-            self.files.start()
-
-    def _record(self, lease: Lease6, deleted: bool) -> None:
-        if self.files is not None:
-            self.files.record(lease, deleted)
-
-    def commit(self) -> None:
-        if self.files is not None:
-            self.files.commit()
-
-    def close(self) -> None:
-        if self.files is not None:
-            self.files.close()
-
-    def tick(self, now: float) -> None:
-        if self.files is not None:
-            self.files.tick(now)
+        super().__init__(SCHEMA6, config, data_dir)
 
 
 def open_memfile(family: int, config: MemfileConfig,

@@ -46,8 +46,21 @@ class DuidType(IntEnum):
     UUID = 4
 
 
+class _DuidForm:
+    """What every DUID form shares: Kea prints them all the same way, as the colon-
+    separated hex of their wire bytes (lease files, logs, control answers)."""
+
+    __slots__ = ()
+
+    def to_bytes(self) -> bytes:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return duid_to_text(self.to_bytes())
+
+
 @dataclass(frozen=True, slots=True)
-class DuidLLT:
+class DuidLLT(_DuidForm):
     """Link-layer address plus time (RFC 8415 section 11.2)."""
 
     hw_type: int
@@ -61,12 +74,9 @@ class DuidLLT:
     def timestamp(self) -> datetime:
         return DUID_EPOCH + timedelta(seconds=self.time)
 
-    def __str__(self) -> str:
-        return duid_to_text(self.to_bytes())
-
 
 @dataclass(frozen=True, slots=True)
-class DuidEN:
+class DuidEN(_DuidForm):
     """Vendor-assigned unique ID based on enterprise number (RFC 8415 section 11.3)."""
 
     enterprise: int
@@ -75,12 +85,9 @@ class DuidEN:
     def to_bytes(self) -> bytes:
         return _build(_pack("!HI", DuidType.EN, self.enterprise) + self.identifier)
 
-    def __str__(self) -> str:
-        return duid_to_text(self.to_bytes())
-
 
 @dataclass(frozen=True, slots=True)
-class DuidLL:
+class DuidLL(_DuidForm):
     """Link-layer address (RFC 8415 section 11.4)."""
 
     hw_type: int
@@ -89,12 +96,9 @@ class DuidLL:
     def to_bytes(self) -> bytes:
         return _build(_pack("!HH", DuidType.LL, self.hw_type) + self.link_layer)
 
-    def __str__(self) -> str:
-        return duid_to_text(self.to_bytes())
-
 
 @dataclass(frozen=True, slots=True)
-class DuidUUID:
+class DuidUUID(_DuidForm):
     """A 16-octet UUID (RFC 6355 section 4)."""
 
     uuid: bytes
@@ -108,12 +112,9 @@ class DuidUUID:
     def as_uuid(self) -> UUID:
         return UUID(bytes=self.uuid)
 
-    def __str__(self) -> str:
-        return duid_to_text(self.to_bytes())
-
 
 @dataclass(frozen=True, slots=True)
-class DuidOther:
+class DuidOther(_DuidForm):
     """A DUID of a type this module does not know; kept as it came (RFC 8415 11.1
     tells clients and servers to treat DUIDs as opaque)."""
 
@@ -122,9 +123,6 @@ class DuidOther:
 
     def to_bytes(self) -> bytes:
         return _build(_pack("!H", self.type) + self.data)
-
-    def __str__(self) -> str:
-        return duid_to_text(self.to_bytes())
 
 
 Duid = DuidLLT | DuidEN | DuidLL | DuidUUID | DuidOther

@@ -192,6 +192,18 @@ def pack(fmt: str, *values: int | bytes) -> bytes:
         raise OptionDataError(f"value out of range for its field: {exc}") from None
 
 
+def need_length(data: bytes, n: int, name: str) -> None:
+    """A peer's option payload must hold at least ``n`` bytes of fixed fields."""
+    if len(data) < n:
+        raise MalformedPacket(f"{name} option of {len(data)} bytes is shorter than {n}")
+
+
+def exact_length(data: bytes, n: int, name: str) -> None:
+    """A peer's fixed-size option payload must be exactly ``n`` bytes."""
+    if len(data) != n:
+        raise MalformedPacket(f"{name} option must be {n} bytes, got {len(data)}")
+
+
 def encode_options(options: Iterable[Option6]) -> bytes:
     return b"".join([opt.to_bytes() for opt in options])
 

@@ -99,3 +99,29 @@ class DefinitionSet:
 
     def __len__(self) -> int:
         return len(self._by_code)
+
+
+# The standard tables (``optdefs4``, ``optdefs6``) are written as rows, one line per
+# option: (name, code, type, array, record field types, encapsulated space).
+DefinitionRow = tuple[str, int, DataType, bool, tuple[DataType, ...], str]
+
+
+def row(name: str, code: int, type_: DataType, array: bool = False,
+        encapsulate: str = "") -> DefinitionRow:
+    """A table row for an option of one data type (or an array of it)."""
+    return (name, code, type_, array, (), encapsulate)
+
+
+def record(name: str, code: int, *fields: DataType, array: bool = False,
+           encapsulate: str = "") -> DefinitionRow:
+    """A table row for a record option; with ``array`` its last field repeats."""
+    return (name, code, DataType.RECORD, array, fields, encapsulate)
+
+
+def build_space(space: str, rows: Iterable[DefinitionRow]) -> tuple[OptionDefinition, ...]:
+    """The definitions of one option space from its table rows."""
+    return tuple(
+        OptionDefinition(name=name, code=code, type=type_, space=space, array=array,
+                         record_types=fields, encapsulate=encap)
+        for name, code, type_, array, fields, encap in rows
+    )

@@ -28,7 +28,14 @@ names too.
 
 from __future__ import annotations
 
-from nestor.wire.optdefs import DataType, OptionDefinition
+from nestor.wire.optdefs import (
+    DataType,
+    DefinitionRow,
+    OptionDefinition,
+    build_space,
+    record,
+    row,
+)
 
 _B = DataType.BINARY
 _E = DataType.EMPTY
@@ -41,7 +48,6 @@ _A4 = DataType.IPV4_ADDRESS
 _A6 = DataType.IPV6_ADDRESS
 _P6 = DataType.IPV6_PREFIX
 _PSID = DataType.PSID
-_R = DataType.RECORD
 _S = DataType.STRING
 _TUP = DataType.TUPLE
 _INT = DataType.INTERNAL
@@ -64,138 +70,124 @@ VENDOR_SPACE_ALIASES: dict[str, str] = {
     "docsis3-v6": DOCSIS3_VENDOR_SPACE,
 }
 
-# A row: (name, code, type, array, record field types, encapsulated space).
-_Row = tuple[str, int, DataType, bool, tuple[DataType, ...], str]
-
-
-def _row(name: str, code: int, type_: DataType, array: bool = False,
-         fields: tuple[DataType, ...] = (), encapsulate: str = "") -> _Row:
-    return (name, code, type_, array, fields, encapsulate)
-
-
-def _rec(name: str, code: int, *fields: DataType, array: bool = False,
-         encapsulate: str = "") -> _Row:
-    return (name, code, _R, array, fields, encapsulate)
-
-
-_DHCP6_ROWS: tuple[_Row, ...] = (
+_DHCP6_ROWS: tuple[DefinitionRow, ...] = (
     # RFC 8415 core protocol options (section 21).
-    _row("clientid", 1, _B),
-    _row("serverid", 2, _B),
-    _rec("ia-na", 3, _U32, _U32, _U32),  # IAID, T1, T2 (21.4)
-    _row("ia-ta", 4, _U32),  # IAID only (21.5)
-    _rec("iaaddr", 5, _A6, _U32, _U32),  # address, preferred, valid (21.6)
-    _row("oro", 6, _U16, array=True),
-    _row("preference", 7, _U8),
-    _row("elapsed-time", 8, _U16),
-    _row("relay-msg", 9, _B),
+    row("clientid", 1, _B),
+    row("serverid", 2, _B),
+    record("ia-na", 3, _U32, _U32, _U32),  # IAID, T1, T2 (21.4)
+    row("ia-ta", 4, _U32),  # IAID only (21.5)
+    record("iaaddr", 5, _A6, _U32, _U32),  # address, preferred, valid (21.6)
+    row("oro", 6, _U16, array=True),
+    row("preference", 7, _U8),
+    row("elapsed-time", 8, _U16),
+    row("relay-msg", 9, _B),
     # AUTH carries a 64-bit replay-detection field no Kea type can hold,
     # so Kea (and we) treat the whole body as opaque (21.11).
-    _row("auth", 11, _B),
-    _row("unicast", 12, _A6),
-    _rec("status-code", 13, _U16, _S),  # code, UTF-8 message (21.13)
-    _row("rapid-commit", 14, _E),
-    _row("user-class", 15, _B),
-    _rec("vendor-class", 16, _U32, _B),  # enterprise number, opaque data
+    row("auth", 11, _B),
+    row("unicast", 12, _A6),
+    record("status-code", 13, _U16, _S),  # code, UTF-8 message (21.13)
+    row("rapid-commit", 14, _E),
+    row("user-class", 15, _B),
+    record("vendor-class", 16, _U32, _B),  # enterprise number, opaque data
     # vendor-opts: the enterprise number; the options that follow belong
     # to the space "vendor-<enterprise number>" (21.17).
-    _row("vendor-opts", 17, _U32),
-    _row("interface-id", 18, _B),
-    _row("reconf-msg", 19, _U8),
-    _row("reconf-accept", 20, _E),
+    row("vendor-opts", 17, _U32),
+    row("interface-id", 18, _B),
+    row("reconf-msg", 19, _U8),
+    row("reconf-accept", 20, _E),
     # RFC 3319 SIP, RFC 3646 DNS.
-    _row("sip-server-dns", 21, _F, array=True),
-    _row("sip-server-addr", 22, _A6, array=True),
-    _row("dns-servers", 23, _A6, array=True),
-    _row("domain-search", 24, _F, array=True),
+    row("sip-server-dns", 21, _F, array=True),
+    row("sip-server-addr", 22, _A6, array=True),
+    row("dns-servers", 23, _A6, array=True),
+    row("domain-search", 24, _F, array=True),
     # RFC 8415 prefix delegation (21.21, 21.22).
-    _rec("ia-pd", 25, _U32, _U32, _U32),
-    _rec("iaprefix", 26, _U32, _U32, _U8, _A6),  # preferred, valid, len, prefix
+    record("ia-pd", 25, _U32, _U32, _U32),
+    record("iaprefix", 26, _U32, _U32, _U8, _A6),  # preferred, valid, len, prefix
     # RFC 3898 NIS/NIS+, RFC 4075 SNTP, RFC 8415 21.23 refresh time.
-    _row("nis-servers", 27, _A6, array=True),
-    _row("nisp-servers", 28, _A6, array=True),
-    _row("nis-domain-name", 29, _F, array=True),
-    _row("nisp-domain-name", 30, _F, array=True),
-    _row("sntp-servers", 31, _A6, array=True),
-    _row("information-refresh-time", 32, _U32),
+    row("nis-servers", 27, _A6, array=True),
+    row("nisp-servers", 28, _A6, array=True),
+    row("nis-domain-name", 29, _F, array=True),
+    row("nisp-domain-name", 30, _F, array=True),
+    row("sntp-servers", 31, _A6, array=True),
+    row("information-refresh-time", 32, _U32),
     # RFC 4280 BCMCS.
-    _row("bcmcs-server-dns", 33, _F, array=True),
-    _row("bcmcs-server-addr", 34, _A6, array=True),
+    row("bcmcs-server-dns", 33, _F, array=True),
+    row("bcmcs-server-addr", 34, _A6, array=True),
     # RFC 4776 civic location: what, country code, civic elements.
-    _rec("geoconf-civic", 36, _U8, _U16, _B),
+    record("geoconf-civic", 36, _U8, _U16, _B),
     # RFC 4649 remote-id: enterprise number, opaque id.
-    _rec("remote-id", 37, _U32, _B),
-    _row("subscriber-id", 38, _B),  # RFC 4580
+    record("remote-id", 37, _U32, _B),
+    row("subscriber-id", 38, _B),  # RFC 4580
     # RFC 4704 client FQDN: flags, domain name.
-    _rec("client-fqdn", 39, _U8, _F),
-    _row("pana-agent", 40, _A6, array=True),  # RFC 5192
-    _row("new-posix-timezone", 41, _S),  # RFC 4833
-    _row("new-tzdb-timezone", 42, _S),
-    _row("ero", 43, _U16, array=True),  # RFC 4994
+    record("client-fqdn", 39, _U8, _F),
+    row("pana-agent", 40, _A6, array=True),  # RFC 5192
+    row("new-posix-timezone", 41, _S),  # RFC 4833
+    row("new-tzdb-timezone", 42, _S),
+    row("ero", 43, _U16, array=True),  # RFC 4994
     # RFC 5007 leasequery; lq-query and client-data carry dhcp6 options.
-    _rec("lq-query", 44, _U8, _A6, encapsulate=DHCP6_SPACE),
-    _row("client-data", 45, _E, encapsulate=DHCP6_SPACE),
-    _row("clt-time", 46, _U32),
-    _rec("lq-relay-data", 47, _A6, _B),  # peer address, relay message
-    _row("lq-client-link", 48, _A6, array=True),
-    _row("v6-lost", 51, _F),  # RFC 5223
-    _row("capwap-ac-v6", 52, _A6, array=True),  # RFC 5417
-    _row("relay-id", 53, _B),  # RFC 5460
+    record("lq-query", 44, _U8, _A6, encapsulate=DHCP6_SPACE),
+    row("client-data", 45, _E, encapsulate=DHCP6_SPACE),
+    row("clt-time", 46, _U32),
+    record("lq-relay-data", 47, _A6, _B),  # peer address, relay message
+    row("lq-client-link", 48, _A6, array=True),
+    row("v6-lost", 51, _F),  # RFC 5223
+    row("capwap-ac-v6", 52, _A6, array=True),  # RFC 5417
+    row("relay-id", 53, _B),  # RFC 5460
     # Kea 3.x: RFC 5908 NTP server, a container of exactly one sub-option.
-    _row("ntp-server", 56, _E, encapsulate=NTP_SERVER_SPACE),
-    _row("v6-access-domain", 57, _F),  # RFC 5986
-    _row("sip-ua-cs-list", 58, _F, array=True),  # RFC 6011
+    row("ntp-server", 56, _E, encapsulate=NTP_SERVER_SPACE),
+    row("v6-access-domain", 57, _F),  # RFC 5986
+    row("sip-ua-cs-list", 58, _F, array=True),  # RFC 6011
     # RFC 5970 network boot.
-    _row("bootfile-url", 59, _S),
-    _row("bootfile-param", 60, _TUP, array=True),
-    _row("client-arch-type", 61, _U16, array=True),
-    _rec("nii", 62, _U8, _U8, _U8),  # type, major, minor
-    _row("aftr-name", 64, _F),  # RFC 6334
-    _row("erp-local-domain-name", 65, _F),  # RFC 6440
+    row("bootfile-url", 59, _S),
+    row("bootfile-param", 60, _TUP, array=True),
+    row("client-arch-type", 61, _U16, array=True),
+    record("nii", 62, _U8, _U8, _U8),  # type, major, minor
+    row("aftr-name", 64, _F),  # RFC 6334
+    row("erp-local-domain-name", 65, _F),  # RFC 6440
     # RFC 6422 relay-supplied options: a container of relayed options.
-    _row("rsoo", 66, _E, encapsulate=RSOO_SPACE),
+    row("rsoo", 66, _E, encapsulate=RSOO_SPACE),
     # RFC 6603 prefix exclude. Kea's manual table says "binary" but Kea
     # 2.2 and 3.x define it as ipv6-prefix (kea-dhcp6 accepts
     # "2001:db8:1:1::/64" as its CSV data).
-    _row("pd-exclude", 67, _P6),
+    row("pd-exclude", 67, _P6),
     # RFC 6731 RDNSS selection: server address, flags, domain list.
-    _rec("rdnss-selection", 74, _A6, _U8, _F, array=True),
-    _row("client-linklayer-addr", 79, _B),  # RFC 6939
-    _row("link-address", 80, _A6),  # RFC 6977
-    _row("solmax-rt", 82, _U32),  # RFC 8415 21.24
-    _row("inf-max-rt", 83, _U32),  # RFC 8415 21.25
+    record("rdnss-selection", 74, _A6, _U8, _F, array=True),
+    row("client-linklayer-addr", 79, _B),  # RFC 6939
+    row("link-address", 80, _A6),  # RFC 6977
+    row("solmax-rt", 82, _U32),  # RFC 8415 21.24
+    row("inf-max-rt", 83, _U32),  # RFC 8415 21.25
     # RFC 7341 DHCPv4-over-DHCPv6.
-    _row("dhcpv4-message", 87, _B),
-    _row("dhcp4o6-server-addr", 88, _A6, array=True),
+    row("dhcpv4-message", 87, _B),
+    row("dhcp4o6-server-addr", 88, _A6, array=True),
     # RFC 7598 Softwire46 containers; their contents live in sub-spaces.
-    _row("s46-cont-mape", 94, _E, encapsulate=MAPE_SPACE),
-    _row("s46-cont-mapt", 95, _E, encapsulate=MAPT_SPACE),
-    _row("s46-cont-lw", 96, _E, encapsulate=LW_SPACE),
-    _row("v6-captive-portal", 103, _S),  # RFC 8910
-    _row("relay-source-port", 135, _U16),  # RFC 8357
+    row("s46-cont-mape", 94, _E, encapsulate=MAPE_SPACE),
+    row("s46-cont-mapt", 95, _E, encapsulate=MAPT_SPACE),
+    row("s46-cont-lw", 96, _E, encapsulate=LW_SPACE),
+    row("v6-captive-portal", 103, _S),  # RFC 8910
+    row("relay-source-port", 135, _U16),  # RFC 8357
     # Kea 2.4+: RFC 8572 SZTP redirect, a list of length-prefixed URIs.
-    _row("v6-sztp-redirect", 136, _TUP, array=True),
-    _row("ipv6-address-andsf", 143, _A6, array=True),  # RFC 6153
+    row("v6-sztp-redirect", 136, _TUP, array=True),
+    row("ipv6-address-andsf", 143, _A6, array=True),  # RFC 6153
     # Kea 3.x: RFC 9463 DNR. Kea 2.4 described it as the record (uint16,
     # uint16, fqdn, binary); Kea 2.6/3.x build it with a dedicated codec
     # that also accepts the "priority, adn, addresses, svcparams" notation,
     # hence the "internal" type.
-    _row("v6-dnr", 144, _INT),
+    row("v6-dnr", 144, _INT),
     # Kea 3.x: RFC 9686 address registration, a flag option.
-    _row("addr-reg-enable", 148, _E),
+    row("addr-reg-enable", 148, _E),
 )
 
 # RFC 7598 section 4.1: flags, ea-len, prefix4-len, ipv4-prefix, ipv6-prefix;
 # the rule may carry s46-portparams.
-_S46_RULE = _rec("s46-rule", 89, _U8, _U8, _U8, _A4, _P6, encapsulate=S46_RULE_SPACE)
-_S46_BR = _row("s46-br", 90, _A6)  # RFC 7598 4.2, RFC 8539
-_S46_DMR = _row("s46-dmr", 91, _P6)  # RFC 7598 4.3
+_S46_RULE = record("s46-rule", 89, _U8, _U8, _U8, _A4, _P6, encapsulate=S46_RULE_SPACE)
+_S46_BR = row("s46-br", 90, _A6)  # RFC 7598 4.2, RFC 8539
+_S46_DMR = row("s46-dmr", 91, _P6)  # RFC 7598 4.3
 # RFC 7598 4.4: ipv4-address, bind-ipv6-prefix, then s46-portparams.
-_S46_V4V6BIND = _rec("s46-v4v6bind", 92, _A4, _P6, encapsulate=S46_BIND_SPACE)
+_S46_V4V6BIND = record("s46-v4v6bind", 92, _A4, _P6, encapsulate=S46_BIND_SPACE)
 # RFC 7598 4.5: offset, then PSID-len and PSID written as "psid/len".
-_S46_PORTPARAMS = _rec("s46-portparams", 93, _U8, _PSID)
+_S46_PORTPARAMS = record("s46-portparams", 93, _U8, _PSID)
 
-_SUBSPACE_ROWS: dict[str, tuple[_Row, ...]] = {
+_SUBSPACE_ROWS: dict[str, tuple[DefinitionRow, ...]] = {
     MAPE_SPACE: (_S46_RULE, _S46_BR),
     MAPT_SPACE: (_S46_RULE, _S46_DMR),
     LW_SPACE: (_S46_BR, _S46_V4V6BIND),
@@ -203,48 +195,40 @@ _SUBSPACE_ROWS: dict[str, tuple[_Row, ...]] = {
     S46_BIND_SPACE: (_S46_PORTPARAMS,),
     # Kea 3.x, RFC 5908 section 4: one of these per ntp-server option.
     NTP_SERVER_SPACE: (
-        _row("ntp-server-address", 1, _A6),
-        _row("ntp-server-multicast", 2, _A6),
-        _row("ntp-server-fqdn", 3, _F),
+        row("ntp-server-address", 1, _A6),
+        row("ntp-server-multicast", 2, _A6),
+        row("ntp-server-fqdn", 3, _F),
     ),
     # Kea's DHCPv4-over-DHCPv6 daemons tell each other where a DHCPv4
     # query came from with these ISC options (ISC design, not an RFC).
     ISC_VENDOR_SPACE: (
-        _row("4o6-interface", 60000, _S),
-        _row("4o6-source-address", 60001, _A6),
-        _row("4o6-source-port", 60002, _U16),
+        row("4o6-interface", 60000, _S),
+        row("4o6-source-address", 60001, _A6),
+        row("4o6-source-port", 60002, _U16),
     ),
     # CableLabs CL-SP-CANN-DHCP-Reg: the DOCSIS 3 options Kea defines.
     DOCSIS3_VENDOR_SPACE: (
-        _row("oro", 1, _U16, array=True),
-        _row("device-type", 2, _S),
-        _row("vendor-type", 10, _S),
-        _row("tftp-servers", 32, _A6, array=True),
-        _row("config-file", 33, _S),
-        _row("syslog-servers", 34, _A6, array=True),
-        _row("device-id", 36, _B),
-        _row("time-servers", 37, _A6, array=True),
-        _row("time-offset", 38, _I32),
+        row("oro", 1, _U16, array=True),
+        row("device-type", 2, _S),
+        row("vendor-type", 10, _S),
+        row("tftp-servers", 32, _A6, array=True),
+        row("config-file", 33, _S),
+        row("syslog-servers", 34, _A6, array=True),
+        row("device-id", 36, _B),
+        row("time-servers", 37, _A6, array=True),
+        row("time-offset", 38, _I32),
         # Inserted by the CMTS acting as relay agent.
-        _row("cmts-cm-mac", 1026, _B),
+        row("cmts-cm-mac", 1026, _B),
     ),
 }
 
 
-def _build(space: str, rows: tuple[_Row, ...]) -> tuple[OptionDefinition, ...]:
-    return tuple(
-        OptionDefinition(name=name, code=code, type=type_, space=space, array=array,
-                         record_types=fields, encapsulate=encap)
-        for name, code, type_, array, fields, encap in rows
-    )
-
-
 def _all_definitions() -> tuple[OptionDefinition, ...]:
-    defs = list(_build(DHCP6_SPACE, _DHCP6_ROWS))
+    defs = list(build_space(DHCP6_SPACE, _DHCP6_ROWS))
     for space, rows in _SUBSPACE_ROWS.items():
-        defs.extend(_build(space, rows))
+        defs.extend(build_space(space, rows))
     for alias, space in VENDOR_SPACE_ALIASES.items():
-        defs.extend(_build(alias, _SUBSPACE_ROWS[space]))
+        defs.extend(build_space(alias, _SUBSPACE_ROWS[space]))
     return tuple(defs)
 
 

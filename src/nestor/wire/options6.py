@@ -16,7 +16,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 from ipaddress import IPv6Address, IPv6Network
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from nestor.errors import MalformedPacket, OptionDataError
 from nestor.wire.opt6base import (
@@ -25,6 +25,8 @@ from nestor.wire.opt6base import (
     OptionCode6,
     OptionList,
     encode_options,
+    exact_length,
+    need_length,
     pack,
     parse_options,
 )
@@ -44,16 +46,6 @@ _IAADDR = struct.Struct("!16sII")
 _IAPREFIX = struct.Struct("!IIB16s")
 
 
-def _need(data: bytes, n: int, name: str) -> None:
-    if len(data) < n:
-        raise MalformedPacket(f"{name} option of {len(data)} bytes is shorter than {n}")
-
-
-def _exact(data: bytes, n: int, name: str) -> None:
-    if len(data) != n:
-        raise MalformedPacket(f"{name} option must be {n} bytes, got {len(data)}")
-
-
 def _address(raw: bytes, name: str) -> bytes:
     if len(raw) != 16:
         raise OptionDataError(f"{name} needs a 16-byte IPv6 address, got {len(raw)} bytes")
@@ -64,10 +56,11 @@ def _address(raw: bytes, name: str) -> bytes:
 
 
 @dataclass(slots=True)
-class IANA(OptionList, Option6):
-    """Identity Association for Non-temporary Addresses (RFC 8415 section 21.4)."""
+class _IAWithTimers(OptionList, Option6):
+    """The layout IA_NA and IA_PD share: IAID, T1, T2, then the IA's options (RFC 8415
+    sections 21.4 and 21.21); subclasses set ``CODE`` and ``_NAME`` (for errors)."""
 
-    CODE: ClassVar[int] = OptionCode6.IA_NA
+    _NAME: ClassVar[str] = ""
     iaid: int
     t1: int = 0
     t2: int = 0
@@ -77,10 +70,18 @@ class IANA(OptionList, Option6):
         return pack("!III", self.iaid, self.t1, self.t2) + encode_options(self.options)
 
     @classmethod
-    def decode(cls, data: bytes, depth: int) -> IANA:
-        _need(data, 12, "IA_NA")
+    def decode(cls, data: bytes, depth: int) -> Self:
+        need_length(data, 12, cls._NAME)
         iaid, t1, t2 = _IA.unpack_from(data)
         return cls(iaid, t1, t2, parse_options(data, 12, len(data), depth + 1, DECODERS))
+
+
+@dataclass(slots=True)
+class IANA(_IAWithTimers):
+    """Identity Association for Non-temporary Addresses (RFC 8415 section 21.4)."""
+
+    CODE: ClassVar[int] = OptionCode6.IA_NA
+    _NAME: ClassVar[str] = "IA_NA"
 
 
 @dataclass(slots=True)
@@ -96,7 +97,7 @@ class IATA(OptionList, Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> IATA:
-        _need(data, 4, "IA_TA")
+        need_length(data, 4, "IA_TA")
         (iaid,) = _U32.unpack_from(data)
         return cls(iaid, parse_options(data, 4, len(data), depth + 1, DECODERS))
 
@@ -121,30 +122,18 @@ class IAAddress(OptionList, Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> IAAddress:
-        _need(data, 24, "IAADDR")
+        need_length(data, 24, "IAADDR")
         address, preferred, valid = _IAADDR.unpack_from(data)
         return cls(address, preferred, valid,
                    parse_options(data, 24, len(data), depth + 1, DECODERS))
 
 
 @dataclass(slots=True)
-class IAPD(OptionList, Option6):
+class IAPD(_IAWithTimers):
     """Identity Association for Prefix Delegation (RFC 8415 section 21.21)."""
 
     CODE: ClassVar[int] = OptionCode6.IA_PD
-    iaid: int
-    t1: int = 0
-    t2: int = 0
-    options: list[Option6] = field(default_factory=list)
-
-    def payload(self) -> bytes:
-        return pack("!III", self.iaid, self.t1, self.t2) + encode_options(self.options)
-
-    @classmethod
-    def decode(cls, data: bytes, depth: int) -> IAPD:
-        _need(data, 12, "IA_PD")
-        iaid, t1, t2 = _IA.unpack_from(data)
-        return cls(iaid, t1, t2, parse_options(data, 12, len(data), depth + 1, DECODERS))
+    _NAME: ClassVar[str] = "IA_PD"
 
 
 @dataclass(slots=True)
@@ -172,7 +161,7 @@ class IAPrefix(OptionList, Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> IAPrefix:
-        _need(data, 25, "IAPREFIX")
+        need_length(data, 25, "IAPREFIX")
         preferred, valid, prefix_len, prefix = _IAPREFIX.unpack_from(data)
         if prefix_len > 128:
             raise MalformedPacket(f"IAPREFIX prefix length {prefix_len} exceeds 128")
@@ -204,39 +193,38 @@ class StatusCode(Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> StatusCode:
-        _need(data, 2, "status-code")
+        need_length(data, 2, "status-code")
         (status,) = _U16.unpack_from(data)
         return cls(status, data[2:].decode("utf-8", "surrogateescape"))
 
 
 @dataclass(slots=True)
-class ClientId(Option6):
-    """Client Identifier (RFC 8415 section 21.2): a DUID, kept as raw bytes."""
+class _DuidOption(Option6):
+    """An identifier option whose whole payload is a DUID, kept as raw bytes: servers
+    key on the bytes and never need to look inside (RFC 8415 section 11)."""
 
-    CODE: ClassVar[int] = OptionCode6.CLIENTID
     duid: bytes
 
     def payload(self) -> bytes:
         return self.duid
 
     @classmethod
-    def decode(cls, data: bytes, depth: int) -> ClientId:
+    def decode(cls, data: bytes, depth: int) -> Self:
         return cls(data)
 
 
 @dataclass(slots=True)
-class ServerId(Option6):
+class ClientId(_DuidOption):
+    """Client Identifier (RFC 8415 section 21.2): a DUID, kept as raw bytes."""
+
+    CODE: ClassVar[int] = OptionCode6.CLIENTID
+
+
+@dataclass(slots=True)
+class ServerId(_DuidOption):
     """Server Identifier (RFC 8415 section 21.3): a DUID, kept as raw bytes."""
 
     CODE: ClassVar[int] = OptionCode6.SERVERID
-    duid: bytes
-
-    def payload(self) -> bytes:
-        return self.duid
-
-    @classmethod
-    def decode(cls, data: bytes, depth: int) -> ServerId:
-        return cls(data)
 
 
 @dataclass(slots=True)
@@ -268,7 +256,7 @@ class Preference(Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> Preference:
-        _exact(data, 1, "preference")
+        exact_length(data, 1, "preference")
         return cls(data[0])
 
 
@@ -284,7 +272,7 @@ class ElapsedTime(Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> ElapsedTime:
-        _exact(data, 2, "elapsed-time")
+        exact_length(data, 2, "elapsed-time")
         return cls(_U16.unpack(data)[0])
 
 
@@ -304,23 +292,32 @@ class ServerUnicast(Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> ServerUnicast:
-        _exact(data, 16, "unicast")
+        exact_length(data, 16, "unicast")
         return cls(data)
 
 
 @dataclass(slots=True)
-class RapidCommit(Option6):
-    """Rapid Commit (RFC 8415 section 21.14): no data."""
+class _EmptyOption(Option6):
+    """An option whose presence is all it says: it carries no data (RFC 8415 sections
+    21.14 and 21.20); ``_NAME`` names it in errors."""
 
-    CODE: ClassVar[int] = OptionCode6.RAPID_COMMIT
+    _NAME: ClassVar[str] = ""
 
     def payload(self) -> bytes:
         return b""
 
     @classmethod
-    def decode(cls, data: bytes, depth: int) -> RapidCommit:
-        _exact(data, 0, "rapid-commit")
+    def decode(cls, data: bytes, depth: int) -> Self:
+        exact_length(data, 0, cls._NAME)
         return cls()
+
+
+@dataclass(slots=True)
+class RapidCommit(_EmptyOption):
+    """Rapid Commit (RFC 8415 section 21.14): no data."""
+
+    CODE: ClassVar[int] = OptionCode6.RAPID_COMMIT
+    _NAME: ClassVar[str] = "rapid-commit"
 
 
 @dataclass(slots=True)
@@ -335,23 +332,16 @@ class ReconfigureMessage(Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> ReconfigureMessage:
-        _exact(data, 1, "reconfigure-message")
+        exact_length(data, 1, "reconfigure-message")
         return cls(data[0])
 
 
 @dataclass(slots=True)
-class ReconfigureAccept(Option6):
+class ReconfigureAccept(_EmptyOption):
     """Reconfigure Accept (RFC 8415 section 21.20): no data."""
 
     CODE: ClassVar[int] = OptionCode6.RECONF_ACCEPT
-
-    def payload(self) -> bytes:
-        return b""
-
-    @classmethod
-    def decode(cls, data: bytes, depth: int) -> ReconfigureAccept:
-        _exact(data, 0, "reconfigure-accept")
-        return cls()
+    _NAME: ClassVar[str] = "reconfigure-accept"
 
 
 _TYPED: tuple[type[Option6], ...] = (

@@ -22,6 +22,7 @@ from nestor.wire.opt6base import (
     OptionCode6,
     OptionList,
     encode_options,
+    need_length,
     pack,
     parse_options,
 )
@@ -47,6 +48,13 @@ def _decode_items(data: bytes, pos: int, name: str) -> list[bytes]:
         items.append(data[pos:pos + length])
         pos += length
     return items
+
+
+def _enterprise(data: bytes, name: str) -> int:
+    """The 4-octet enterprise number leading a vendor or relay option (RFC 8415 21.16,
+    21.17; RFC 4649 section 3)."""
+    need_length(data, 4, name)
+    return int(_U32.unpack_from(data)[0])
 
 
 def _encode_items(items: Iterable[bytes]) -> bytes:
@@ -87,10 +95,7 @@ class VendorClass(Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> VendorClass:
-        if len(data) < 4:
-            raise MalformedPacket(f"vendor-class option of {len(data)} bytes is shorter than 4")
-        (enterprise,) = _U32.unpack_from(data)
-        return cls(enterprise, _decode_items(data, 4, "vendor-class"))
+        return cls(_enterprise(data, "vendor-class"), _decode_items(data, 4, "vendor-class"))
 
 
 @dataclass(slots=True)
@@ -107,10 +112,8 @@ class VendorOpts(OptionList, Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> VendorOpts:
-        if len(data) < 4:
-            raise MalformedPacket(f"vendor-opts option of {len(data)} bytes is shorter than 4")
-        (enterprise,) = _U32.unpack_from(data)
-        return cls(enterprise, parse_options(data, 4, len(data), depth + 1, _VENDOR_DECODERS))
+        return cls(_enterprise(data, "vendor-opts"),
+                   parse_options(data, 4, len(data), depth + 1, _VENDOR_DECODERS))
 
 
 @dataclass(slots=True)
@@ -142,9 +145,7 @@ class RemoteId(Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> RemoteId:
-        if len(data) < 4:
-            raise MalformedPacket(f"remote-id option of {len(data)} bytes is shorter than 4")
-        return cls(_U32.unpack_from(data)[0], data[4:])
+        return cls(_enterprise(data, "remote-id"), data[4:])
 
 
 @dataclass(slots=True)
@@ -161,7 +162,5 @@ class ClientLinkLayerAddr(Option6):
 
     @classmethod
     def decode(cls, data: bytes, depth: int) -> ClientLinkLayerAddr:
-        if len(data) < 2:
-            raise MalformedPacket(
-                f"client-linklayer-addr option of {len(data)} bytes is shorter than 2")
+        need_length(data, 2, "client-linklayer-addr")
         return cls(_U16.unpack_from(data)[0], data[2:])
