@@ -13,7 +13,7 @@ import copy
 import ipaddress
 
 from nestor.config import defaults
-from nestor.config.exprcheck import check_expression
+from nestor.config.exprcheck import DefinedClasses, check_builtin_names
 from nestor.config.globalchecks import SystemChecks, check_globals
 from nestor.config.hosts import HostChecker, build_reservation
 from nestor.config.model import (
@@ -38,23 +38,22 @@ def _maps(value: object) -> list[PMap]:
 
 
 def build_classes(value: object, universe: int, defs: DefinitionSet) -> list[ClientClass]:
+    """Classes in Kea's order of checks: name, expression (compiled against the classes
+    before it), the class's own settings, built-in name rules, then uniqueness."""
     out: list[ClientClass] = []
-    defined: set[str] = set()
+    defined = DefinedClasses(universe, defs)
     for m in _maps(value):
         name = str(m.get("name", ""))
         if not name:
             raise error_at("not empty parameter 'name' is required", m.value_mark("name"))
+        test = defined.compile(m, name)
+        cls = _client_class(m, name, universe, defs)
+        check_builtin_names(m, name)
         if name in defined:
             raise error_at(f"Can't add class: Client Class: {name} has already been defined",
                            m.value_mark("name"))
-        for key in ("test", "template-test"):
-            text = m.get(key)
-            if isinstance(text, str) and text:
-                reason = check_expression(text, defined)
-                if reason is not None:
-                    raise error_at(f"expression: [{text}] error: {reason}", m.value_mark(key))
-        cls = _client_class(m, name, universe, defs)
-        defined.add(name)
+        cls.compiled, cls.depend_on_known = test.compiled, test.depend_on_known
+        defined.add(name, test)
         out.append(cls)
     return out
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 
 from nestor.config.options import ConfiguredOption
 from nestor.config.source import PMap
+from nestor.expr import Expression
 from nestor.wire.optdefs import DefinitionSet
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -180,7 +181,10 @@ class SharedNetwork:
 
 @dataclass(slots=True)
 class ClientClass:
-    """A client class; ``test`` stays text until the expression language compiles it."""
+    """A client class. ``test`` (or Kea 3.x's ``template-test``) keeps the text as
+    written; ``compiled`` is that expression compiled at load time (None without one),
+    and ``depend_on_known`` says the test names ``KNOWN``/``UNKNOWN``, directly or
+    through an earlier class, so Kea evaluates it only after the host lookup."""
 
     name: str
     test: str = ""
@@ -194,6 +198,9 @@ class ClientClass:
     server_hostname: str = ""
     boot_file_name: str = ""
     user_context: dict[str, object] | None = None
+    # Closures compare by identity: leave them out of equality and repr.
+    compiled: Expression | None = field(default=None, compare=False, repr=False)
+    depend_on_known: bool = False
 
 
 @dataclass(slots=True)
