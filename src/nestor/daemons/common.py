@@ -203,6 +203,10 @@ def main(argv: Sequence[str] | None, universe: int) -> int:
         return EXIT_FAIL
     if isinstance(parsed, int):
         return parsed
+    if not parsed.check_only and universe == 4:
+        # Imported here: -t/-v/-V/-W stay free of the server's imports.
+        from nestor.server.loop import run
+        return run(parsed.config, parsed.server_port, parsed.client_port, parsed.debug)
     status = check_config(parsed.config, universe, sys.stdout, sys.stderr)
     if parsed.check_only or status != EXIT_OK:
         return status
