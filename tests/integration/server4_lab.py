@@ -44,7 +44,8 @@ AGAINST_KEA = NESTOR.name == "kea-dhcp4"
 HOOK = """#!/bin/sh
 ev="${{reason:-$1}}"
 n=$(ls {events} | wc -l)
-env > "{events}/$(printf %03d "$n")-$ev.env"
+# Written aside and renamed: the test polls the folder and must never read half a file.
+env > "{events}/$n.tmp" && mv "{events}/$n.tmp" "{events}/$(printf %03d "$n")-$ev.env"
 case "$ev" in
   BOUND|RENEW|REBIND|REBOOT)
     [ -n "$new_ip_address" ] && {ip} addr replace "$new_ip_address/$new_subnet_mask" \\

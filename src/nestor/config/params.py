@@ -22,6 +22,19 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _guard(value: object) -> tuple[str, ...] | None:
+    """A network's class guard (Kea 3.x list form); empty means none given, so the
+    value is inherited (from the shared network).
+
+    The global ``client-classes`` is a list of class *definitions* (maps), not a guard:
+    Kea has no global guard, so it yields nothing and every subnet starts unguarded.
+    """
+    assert isinstance(value, list)
+    if any(isinstance(v, dict) for v in value):
+        return None
+    return _strings(value) or None
+
+
 def _relay(value: object) -> tuple[str, ...]:
     assert isinstance(value, PMap)
     if "ip-address" in value:
@@ -29,8 +42,10 @@ def _relay(value: object) -> tuple[str, ...]:
     return _strings(value.get("ip-addresses", []))
 
 
-def _one_class(value: object) -> tuple[str, ...]:
-    return (str(value),) if value else ()
+def _one_class(value: object) -> tuple[str, ...] | None:
+    """Kea 2.x ``client-class``: an empty name is no guard, and a subnet without one
+    takes its shared network's (Kea's parser only sets a non-empty class)."""
+    return (str(value),) if value else None
 
 
 # Kea key -> (NetworkParams attribute, conversion). Keys not listed here are structural.
@@ -58,7 +73,7 @@ PARAM_KEYS: dict[str, tuple[str, Callable[[object], object] | None]] = {
     "interface": ("interface", None),
     "interface-id": ("interface_id", None),
     "client-class": ("client_classes", _one_class),
-    "client-classes": ("client_classes", _strings),
+    "client-classes": ("client_classes", _guard),
     "require-client-classes": ("require_client_classes", _strings),
     "evaluate-additional-classes": ("require_client_classes", _strings),
     "relay": ("relay_addresses", _relay),

@@ -102,9 +102,12 @@ def init_reboot_unknown(query: Packet4, requested: int) -> None:
 
 def lease_refused(query: Packet4, fake: bool) -> None:
     """No lease for a DISCOVER (NAK_0003) or a REQUEST (NAK_0004)."""
-    if bad_log.debug_on(DBG_DHCP_DETAIL):
-        bad_log.debug(DBG_DHCP_DETAIL, "DHCP4_PACKET_NAK_0003" if fake
-                      else "DHCP4_PACKET_NAK_0004", *_addresses(query))
+    if not bad_log.debug_on(DBG_DHCP_DETAIL):
+        return
+    if fake:
+        bad_log.debug(DBG_DHCP_DETAIL, "DHCP4_PACKET_NAK_0003", *_addresses(query))
+    else:
+        bad_log.debug(DBG_DHCP_DETAIL, "DHCP4_PACKET_NAK_0004", *_addresses(query))
 
 
 def unknown_address(query: Packet4) -> None:
@@ -127,9 +130,13 @@ def released(query: Packet4, addr: int) -> None:
 
 def release_refused(query: Packet4, found: bool) -> None:
     """A RELEASE for no lease, or for another client's."""
-    if lease_log.debug_on(DBG_DHCP_DETAIL):
-        lease_log.debug(DBG_DHCP_DETAIL, "DHCP4_RELEASE_FAIL_WRONG_CLIENT" if found
-                        else "DHCP4_RELEASE_FAIL_NO_LEASE", label(query),
+    if not lease_log.debug_on(DBG_DHCP_DETAIL):
+        return
+    if found:
+        lease_log.debug(DBG_DHCP_DETAIL, "DHCP4_RELEASE_FAIL_WRONG_CLIENT", label(query),
+                        ip4_text(query.ciaddr))
+    else:
+        lease_log.debug(DBG_DHCP_DETAIL, "DHCP4_RELEASE_FAIL_NO_LEASE", label(query),
                         ip4_text(query.ciaddr))
 
 

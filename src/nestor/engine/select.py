@@ -57,18 +57,14 @@ class SubnetSelector:
 
     def __init__(self, config: Config) -> None:
         self.entries: list[_Entry] = []
-        networks = {n.name: n for n in config.shared_networks}
         for s in config.subnets:
             net = s.prefix
-            # The guard is the subnet's own class list, else its shared network's.
-            # (Not the resolved value: the global "client-classes" key defines
-            # classes, it is no guard.)
-            shared = networks.get(s.shared_network)
-            guard = s.own.client_classes or (shared.own.client_classes if shared else None)
+            # The guard (client-class) is inherited: the subnet's own, else its shared
+            # network's; there is no global one.
             self.entries.append(_Entry(
                 s, int(net.network_address), int(net.netmask),
                 frozenset(_ip(a) for a in (s.params.relay_addresses or ())),
-                s.params.interface or "", guard or ()))
+                s.params.interface or "", s.params.client_classes or ()))
         self.ignore_link_selection = compatibility(config, "ignore-rai-link-selection")
         self._networks: dict[str, list[Subnet]] = {
             n.name: list(n.subnets) for n in config.shared_networks}

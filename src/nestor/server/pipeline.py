@@ -146,10 +146,11 @@ class Pipeline4:
             reply = self.engine.handle(query, meta)
             if reply is None:
                 return None
-            return encode(reply.packet, query), reply.target
-        except PacketTooBig as exc:
-            self._error("pack", "DHCP4_PACKET_PACK_FAIL", label(query), str(exc))
-            return None
+            try:
+                return encode(reply.packet, query), reply.target
+            except PacketTooBig as exc:
+                self._error("pack", "DHCP4_PACKET_PACK_FAIL", label(reply.packet), str(exc))
+                return None
         except Exception as exc:  # one bad query must never stop the server
             self._error(type(exc).__name__, "DHCP4_PACKET_PROCESS_STD_EXCEPTION",
                         f"{type(exc).__name__}: {exc}")
