@@ -134,3 +134,14 @@ def start_server(conf: dict[str, Any], work: Path, label: str, sock: Path,
 
 def have(program: str) -> bool:
     return shutil.which(program) is not None
+
+
+def http_cmd(url: str, command: str, arguments: object = None) -> dict[str, Any]:
+    """One command in the Kea agent's format; the single answer of the list it returns."""
+    request: dict[str, object] = {"command": command, "service": ["dhcp4"]}
+    if arguments is not None:
+        request["arguments"] = arguments
+    status, _, body = http_post(url, request)
+    assert status == 200 and isinstance(body, list) and len(body) == 1, (status, body)
+    answer: dict[str, Any] = body[0]
+    return answer
