@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from nestor.control import builtins, config_cmds
+from nestor.control import builtins, config_cmds, explain_cmds
 from nestor.control.registry import ACCESS_READ, CommandSpec, Registry
 
 # Commands of Kea hook libraries, each module exporting a COMMANDS tuple of
@@ -29,6 +29,7 @@ def registry4() -> Registry:
     registry = Registry()
     registry.register_all(builtins.SPECS)
     registry.register_all(config_cmds.SPECS)
+    registry.register_all(explain_cmds.SPECS)
     registry.register(CommandSpec("list-commands", builtins.make_list_commands(registry.names),
                                   ACCESS_READ, any_arguments=True))
     registry.register_all(_library_specs())

@@ -27,7 +27,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Hashable, Sequence
 from dataclasses import dataclass
 
 from nestor.config.model import Pool, Subnet
@@ -147,7 +147,7 @@ class Pools:
         return self.by_subnet[subnet_id]
 
     def preferred(self, selected: Subnet, members: Sequence[Subnet],
-                  guard: Callable[[Subnet], tuple[str, ...]]) -> Subnet:
+                  guard: Callable[[Subnet], Hashable]) -> Subnet:
         """Kea's ``getPreferredSubnet``: the last subnet (in network order) with the same
         class guard that allocated more recently than ``selected``."""
         mine = self.by_subnet[selected.id].stamp

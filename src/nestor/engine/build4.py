@@ -4,7 +4,7 @@ Header (RFC 2131 section 4.3.1, table 3, as Kea's ``copyDefaultFields``): op
 BOOTREPLY; xid, htype, hlen, chaddr, hops, flags and giaddr copied; ciaddr
 copied for an ACK (a renewing client's address) and an INFORM reply, zero
 otherwise; siaddr/sname/file from ``next-server``/``server-hostname``/
-``boot-file-name`` (subnet, then classes, then the reservation).
+``boot-file-name`` (subnet, then the first class setting each, then the reservation).
 
 Options are laid out as Kea writes them: message type first, the others by
 code, relay agent information (82) last (the codec puts it there). Echoed
@@ -119,7 +119,10 @@ class FixedFields:
         if subnet is not None and subnet.id in self.subnets:
             layers.append(self.subnets[subnet.id])
         if self.classes:
-            layers += [self.classes[n] for n in classes if n in self.classes]
+            # Kea's setFixedFields takes each field from the *first* class (in the order
+            # the query got them) that sets it (checked against Kea 2.2: classify2.json's
+            # VoIP_host does not override VoIP's server-hostname).
+            layers += _first_per_field([self.classes[n] for n in classes if n in self.classes])
         if host is not None:
             found = _fields(host.next_server, host.server_hostname, host.boot_file_name)
             if found is not None:
@@ -131,3 +134,13 @@ class FixedFields:
                 reply.sname = sname
             if fname:
                 reply.file = fname
+
+
+def _first_per_field(found: list[Fields]) -> list[Fields]:
+    """One layer holding, field by field, the first value the classes give."""
+    if len(found) < 2:
+        return found
+    siaddr = next((f[0] for f in found if f[0]), 0)
+    sname = next((f[1] for f in found if f[1]), b"")
+    fname = next((f[2] for f in found if f[2]), b"")
+    return [(siaddr, sname, fname)]

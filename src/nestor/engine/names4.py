@@ -111,9 +111,9 @@ def client_name(query: Packet4, params: NetworkParams,
     sent = query.options.get(HOST_NAME)
     suffix = params.ddns_qualifying_suffix or ""
     if host is not None and host.hostname:
-        prl = query.options.get(55) or b""
-        if sent is not None or HOST_NAME in prl:
-            return qualify(host.hostname, suffix).lower()
+        # Sent whether or not the client asked for it (Kea's processHostnameOption;
+        # checked against Kea 2.2 with classify2.json's reservations).
+        return qualify(host.hostname, suffix).lower()
     replace_sent, make_one = REPLACE_MODES.get(params.ddns_replace_client_name or "never",
                                                (False, False))
     if sent is None:

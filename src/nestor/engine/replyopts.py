@@ -14,6 +14,14 @@ Which codes go into a reply (Kea's ``appendRequestedOptions`` and
 * routers (3), domain name servers (6), domain name (15) whenever configured,
   requested or not (Kea's "basic" options);
 * never a code whose winning entry says ``never-send``.
+
+Kea 3.x option class-tagging: an ``option-data`` entry with ``client-classes`` only
+applies to a client in one of those classes (as classified when the reply is built,
+required classes included); otherwise the lookup goes on as if the entry were not
+there, in the same scope and then in the less specific ones.
+
+Classes count in the order the query was put in them (``ALL`` first, required classes
+last), the first class configuring a code wins (ARM "Classification Steps").
 """
 
 from __future__ import annotations
@@ -65,11 +73,16 @@ class ReplyOptions:
     def __init__(self, config: Config) -> None:
         self.config = config
         self._option_classes = frozenset(c.name for c in config.client_classes if c.options)
+        # Kea 3.x option class-tagging: classes named by some option-data entry's
+        # client-classes; membership in them changes which entries apply.
+        self._tag_classes = frozenset(name for scope in _all_scopes(config)
+                                      for opt in scope for name in opt.client_classes)
+        self._relevant = self._option_classes | self._tag_classes
         self._cache: dict[tuple[int, int, tuple[str, ...], int], OptionBlock] = {}
 
     def block(self, subnet: Subnet | None, pool: Pool | None, pool_index: int,
               host: Reservation | None, classes: Sequence[str]) -> OptionBlock:
-        relevant = tuple(c for c in classes if c in self._option_classes)
+        relevant = tuple(c for c in classes if c in self._relevant)
         host_key = id(host) if host is not None and host.options else 0
         key = (subnet.id if subnet is not None else -1,
                pool_index if pool is not None and pool.options else -1, relevant, host_key)
@@ -84,7 +97,12 @@ class ReplyOptions:
 
     def _build(self, subnet: Subnet | None, pool: Pool | None, host: Reservation | None,
                classes: Sequence[str]) -> OptionBlock:
-        options = effective_options(option_scopes(self.config, subnet, pool, host, classes))
+        scopes = option_scopes(self.config, subnet, pool, host, classes)
+        if self._tag_classes:
+            member = frozenset(classes)
+            scopes = [[o for o in scope if not o.client_classes
+                       or not member.isdisjoint(o.client_classes)] for scope in scopes]
+        options = effective_options(scopes)
         by_space: dict[str, list[ConfiguredOption]] = {}
         for opt in options:
             by_space.setdefault(opt.space, []).append(opt)
@@ -121,6 +139,17 @@ class ReplyOptions:
             return encapsulate(definition, opt.payload, children, 4, defs)
         except OptionDataError:
             return opt.payload  # the parent alone, as configured
+
+
+def _all_scopes(config: Config) -> list[list[ConfiguredOption]]:
+    """Every option-data list of a configuration."""
+    scopes = [config.options, *(c.options for c in config.client_classes),
+              *(n.options for n in config.shared_networks)]
+    for sub in config.subnets:
+        scopes += [sub.options, *(p.options for p in sub.pools),
+                   *(r.options for r in sub.reservations)]
+    scopes += [r.options for r in config.reservations]
+    return scopes
 
 
 def _vendor_space(space: str) -> int | None:

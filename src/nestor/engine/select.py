@@ -28,6 +28,10 @@ from nestor.errors import MalformedPacket
 from nestor.wire.options4 import rai_get
 from nestor.wire.packet4 import Packet4
 
+# Class guards a client must pass to use a subnet: each inner tuple is one scope's
+# client-class(es), of which the client must be in one.
+Guard = tuple[tuple[str, ...], ...]
+
 BROADCAST = 0xFFFFFFFF
 
 
@@ -38,7 +42,12 @@ class _Entry:
     mask: int
     relays: frozenset[int]
     iface: str
-    guard: tuple[str, ...]
+    guard: Guard
+
+
+def passes(guard: Guard, classes: Container[str]) -> bool:
+    """The client is in one class of every guard on the way to the subnet."""
+    return all(allowed(g, classes) for g in guard)
 
 
 def _ip(text: str) -> int:
@@ -57,14 +66,17 @@ class SubnetSelector:
 
     def __init__(self, config: Config) -> None:
         self.entries: list[_Entry] = []
+        network_guard = {n.name: n.own.client_classes or () for n in config.shared_networks}
         for s in config.subnets:
             net = s.prefix
-            # The guard (client-class) is inherited: the subnet's own, else its shared
-            # network's; there is no global one.
+            # Kea's Subnet4::clientSupported: the client must pass the shared network's
+            # guard and the subnet's own; there is no global one.
+            guard = tuple(g for g in (network_guard.get(s.shared_network, ()),
+                                      s.own.client_classes or ()) if g)
             self.entries.append(_Entry(
                 s, int(net.network_address), int(net.netmask),
                 frozenset(_ip(a) for a in (s.params.relay_addresses or ())),
-                s.params.interface or "", s.params.client_classes or ()))
+                s.params.interface or "", guard))
         self.ignore_link_selection = compatibility(config, "ignore-rai-link-selection")
         self._networks: dict[str, list[Subnet]] = {
             n.name: list(n.subnets) for n in config.shared_networks}
@@ -78,7 +90,7 @@ class SubnetSelector:
         giaddr = query.giaddr
         if giaddr:
             for e in self.entries:
-                if giaddr in e.relays and allowed(e.guard, classes):
+                if giaddr in e.relays and passes(e.guard, classes):
                     return e.subnet
             return self.containing(giaddr, classes)
         unicast = dst != BROADCAST
@@ -87,7 +99,7 @@ class SubnetSelector:
         if src and unicast:
             return self.containing(src, classes)
         for e in self.entries:
-            if e.iface and e.iface == iface and allowed(e.guard, classes):
+            if e.iface and e.iface == iface and passes(e.guard, classes):
                 return e.subnet
         return self.containing(iface_address, classes) if iface_address else None
 
@@ -107,7 +119,7 @@ class SubnetSelector:
 
     def containing(self, addr: int, classes: Container[str]) -> Subnet | None:
         for e in self.entries:
-            if addr & e.mask == e.network and allowed(e.guard, classes):
+            if addr & e.mask == e.network and passes(e.guard, classes):
                 return e.subnet
         return None
 
@@ -120,7 +132,7 @@ class SubnetSelector:
         members = self._networks.get(subnet.shared_network, [subnet])
         at = next((i for i, s in enumerate(members) if s is subnet), 0)
         ring = members[at + 1:] + members[:at]
-        return [subnet] + [s for s in ring if allowed(self._guards.get(s.id, ()), classes)]
+        return [subnet] + [s for s in ring if passes(self._guards.get(s.id, ()), classes)]
 
     def members(self, subnet: Subnet) -> list[Subnet]:
         """Every subnet of ``subnet``'s shared network (just ``subnet`` when alone)."""
@@ -128,5 +140,5 @@ class SubnetSelector:
             return [subnet]
         return self._networks.get(subnet.shared_network, [subnet])
 
-    def guard(self, subnet: Subnet) -> tuple[str, ...]:
+    def guard(self, subnet: Subnet) -> Guard:
         return self._guards.get(subnet.id, ())

@@ -23,7 +23,7 @@ from nestor.wire.packet4 import Packet4
 
 
 class Dropped(Exception):
-    """The query fell into class DROP late (after a reservation lookup)."""
+    """The query fell into class DROP late (after a reservation lookup, early or not)."""
 
 
 @dataclass(slots=True)
@@ -61,7 +61,9 @@ class Server4State:
         KNOWN) take part in subnet selection; UNKNOWN is never set here (Kea ARM)."""
         host = self.hosts.find(GLOBAL_ID, idents)
         if host is not None:
-            self.classifier.after_hosts(classes, True, host.client_classes)
+            # Kea's earlyGHRLookup: the classes, receive-time tests again, KNOWN, pass 2.
+            self.classifier.reserved(classes, host.client_classes, remove_evaluated=False)
+            self.classifier.after_hosts(classes, True)
             if DROP in classes:
                 raise Dropped
         return host
@@ -84,8 +86,12 @@ class Server4State:
             c.hosts[GLOBAL_ID] = early
         find_hosts(c, self.hosts)
         host = c.current_host()
-        self.classifier.after_hosts(classes, bool(c.hosts),
-                                    host.client_classes if host is not None else ())
+        self.classifier.after_lookup(classes, known=bool(c.hosts), current=host,
+                                     global_host=c.global_host(),
+                                     shared=bool(subnet.shared_network),
+                                     early=self.early_global)
+        if DROP in classes:
+            raise Dropped  # Kea: DHCP4_PACKET_DROP_0013, counted in pkt4-receive-drop
         name = reply_name(query, subnet.params, host,
                           self.ddns_enabled and bool(subnet.params.ddns_send_updates))
         ext = extended_info(query) if subnet.params.store_extended_info else None

@@ -311,7 +311,7 @@ class Engine4:
         host = served.client.current_host() if served is not None else None
         if subnet is not None:
             # Without a subnet Kea answers with its identifier only (checked).
-            self.classifier.required(classes, subnet.params.require_client_classes or ())
+            self.classifier.required_for(classes, subnet, None)
             block = self.options.block(subnet, None, -1, host, classes)
             extra.update(block.select(query.parameter_request_list))
             add_vendor_options(query.options, extra, block)
@@ -343,9 +343,7 @@ class Engine4:
         subnet = c.subnet
         pool_hit = self.state.pools[subnet.id].pool_of(addr)
         pool = pool_hit.pool if pool_hit is not None else None
-        self.classifier.required(c.classes, (
-            *(pool.require_client_classes if pool is not None else ()),
-            *(subnet.params.require_client_classes or ())))
+        self.classifier.required_for(c.classes, subnet, pool)
         host = c.current_host()
         block = self.options.block(subnet, pool, pool_hit.index if pool_hit else -1, host,
                                    c.classes)

@@ -83,6 +83,8 @@ class ConfiguredOption:
     always_send: bool
     never_send: bool
     csv_format: bool
+    # Kea 3.x option class-tagging: only for clients in one of these classes (empty: all).
+    client_classes: tuple[str, ...] = ()
 
 
 def valid_name(name: str) -> bool:
@@ -231,7 +233,8 @@ def encode_option_data(entry: Mapping[str, object], universe: int,
     return ConfiguredOption(
         space=space, code=code, name=defn.name if defn else "", payload=payload,
         always_send=_optional(entry, "always-send", bool, False),
-        never_send=_optional(entry, "never-send", bool, False), csv_format=csv)
+        never_send=_optional(entry, "never-send", bool, False), csv_format=csv,
+        client_classes=tuple(str(c) for c in _optional(entry, "client-classes", list, [])))
 
 
 def _option_space(entry: Mapping[str, object], universe: int) -> str:
