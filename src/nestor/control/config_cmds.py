@@ -7,8 +7,9 @@ result 1 with the reason and leaves the server as it was. Kea 2.2 loses its
 control socket when a ``config-set`` names one it cannot open; Nestor, like
 3.x, keeps the old one.
 
-``config-get`` returns the configuration as given with Kea's defaults for the
-global parameters filled in (per-subnet defaults are not expanded).
+``config-get`` returns the configuration as Kea 2.2 shows it: Kea's defaults for
+the global parameters filled in, and subnets, pools, options, classes, hosts and
+loggers rebuilt with their per-entry defaults (:mod:`nestor.control.config_view`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from nestor.config.loader import load_text
 from nestor.config.model import Config
 from nestor.config.params import DEFAULTS4, PARAM_KEYS
 from nestor.control.builtins import NON_MAP_GET
+from nestor.control.config_view import ConfigView
 from nestor.control.registry import (
     ACCESS_READ,
     ACCESS_WRITE,
@@ -64,12 +66,13 @@ def _network_defaults() -> dict[str, Any]:
 
 
 def running_config(config: Config) -> dict[str, Any]:
-    """The Dhcp4 map as Kea's ``config-get`` shows it (sorted keys, global defaults)."""
+    """The Dhcp4 map as Kea's ``config-get`` shows it (keys sorted at every depth)."""
     merged: dict[str, Any] = {key: [] for key in SHOWN_EMPTY_LISTS}
     merged.update(_network_defaults())
     merged.update(orjson.loads(orjson.dumps(config.raw)))
     merged.update(orjson.loads(orjson.dumps(config.globals)))
-    return dict(sorted(merged.items()))
+    ids = {s.text: s.id for s in config.subnets}
+    return ConfigView(config.raw, merged, config.definitions, ids).render()
 
 
 def config_hash(config: Config) -> str:
