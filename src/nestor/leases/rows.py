@@ -106,13 +106,20 @@ def parse_row4(f: list[str]) -> Lease4:
 
 def render_row4(lease: Lease4, deleted: bool) -> str:
     # A deleted lease is written with a valid lifetime of 0 (Kea's memfile convention).
+    # One row per acknowledged lease, so this is on the packet path: the state goes
+    # through int() (formatting an IntEnum runs Python code) and the empty hostname
+    # and user context, the common case, skip their helpers.
     valid = 0 if deleted else lease.valid_lft
     cid = lease.client_id.hex(":") if lease.client_id is not None else ""
-    return (f"{socket.inet_ntop(socket.AF_INET, lease.addr.to_bytes(4, 'big'))},"
+    hostname, context = lease.hostname, lease.user_context
+    return (f"{_inet_ntoa(lease.addr.to_bytes(4, 'big'))},"
             f"{lease.hwaddr.hex(':')},{cid},{valid},{lease.cltt + valid},{lease.subnet_id},"
             f"{1 if lease.fqdn_fwd else 0},{1 if lease.fqdn_rev else 0},"
-            f"{escape(lease.hostname)},{lease.state},"
-            f"{render_user_context(lease.user_context)},{lease.pool_id}")
+            f"{escape(hostname) if hostname else ''},{int(lease.state)},"
+            f"{render_user_context(context) if context is not None else ''},{lease.pool_id}")
+
+
+_inet_ntoa = socket.inet_ntoa
 
 
 def _hwaddr6(text: str) -> bytes | None:

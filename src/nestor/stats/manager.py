@@ -67,6 +67,11 @@ class StatsManager:
         obs = self._stats.get(name)
         if obs is None:
             self._stats[name] = Observation(name, value, self._clock, self._defaults)
+        elif type(value) is obs.pytype and obs.limits.by_count:
+            # Observation.add's common case inlined: the engine adds about ten
+            # samples per DORA exchange; the second call cost 0.15 of 0.53 µs per add.
+            samples = obs._samples
+            samples.appendleft((samples[0][0] + value, self._clock()))  # type: ignore[operator]
         else:
             obs.add(value)
 

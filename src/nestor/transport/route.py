@@ -64,14 +64,20 @@ class SendTarget(NamedTuple):
     mac: bytes = b""  # DIRECT only: the client's hardware address (chaddr)
 
 
+# One SendTarget per reply: tuple.__new__ skips the NamedTuple's Python-level
+# __new__, and module constants skip the enum class attribute lookups.
+_new = tuple.__new__
+_UNICAST, _ROUTED = TargetKind.UNICAST, TargetKind.ROUTED
+
+
 def unicast(address: str, port: int, ifindex: int, source: str = "") -> SendTarget:
     """IP unicast out of ``ifindex`` (relay on port 67, client ciaddr on port 68)."""
-    return SendTarget(TargetKind.UNICAST, ifindex, address, port, source)
+    return _new(SendTarget, (_UNICAST, ifindex, address, port, source, b""))
 
 
 def routed(address: str, port: int, ifindex: int, source: str = "") -> SendTarget:
     """IP unicast leaving by whatever interface the routing table picks."""
-    return SendTarget(TargetKind.ROUTED, ifindex, address, port, source)
+    return _new(SendTarget, (_ROUTED, ifindex, address, port, source, b""))
 
 
 def broadcast(ifindex: int, port: int = DHCP4_CLIENT_PORT, source: str = "") -> SendTarget:

@@ -95,12 +95,14 @@ class Transport4:
         self._pending: list[ListenInterface] = []
         self._names: dict[int, str] = {}
         self._pktinfo: dict[tuple[int, str], list[tuple[int, int, bytes]]] = {}
-        self._senders: Mapping[TargetKind, Callable[[bytes, SendTarget, int], None]] = {
+        senders: Mapping[TargetKind, Callable[[bytes, SendTarget, int], None]] = {
             TargetKind.UNICAST: self._send_unicast,
             TargetKind.ROUTED: self._send_unicast if self.raw else self._send_routed,
             TargetKind.BROADCAST: self._send_broadcast,
             TargetKind.DIRECT: self._send_direct if self.raw else self._send_broadcast,
         }
+        # Indexed by the kind's value: hashing an IntEnum key runs Python code.
+        self._senders = tuple(senders[kind] for kind in sorted(TargetKind))
 
     # -- opening -----------------------------------------------------------
 
@@ -233,7 +235,7 @@ class Transport4:
         except OSError as exc:
             raise SendError(f"pkt4 send failed to {target.address}:{port} via interface "
                             f"index {target.ifindex}: {exc.strerror or exc}") from exc
-        except KeyError as exc:
+        except KeyError as exc:  # _link: no socket for the interface nor the source
             raise SendError(f"no socket open on interface index {target.ifindex}") from exc
 
     def _link(self, target: SendTarget) -> _Link:
