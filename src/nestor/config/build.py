@@ -16,6 +16,7 @@ from nestor.config import defaults
 from nestor.config.exprcheck import DefinedClasses, check_builtin_names
 from nestor.config.globalchecks import SystemChecks, check_globals
 from nestor.config.hosts import HostChecker, build_reservation
+from nestor.config.legacyddns import move_legacy_ddns
 from nestor.config.model import (
     ClientClass,
     Config,
@@ -58,19 +59,35 @@ def build_classes(value: object, universe: int, defs: DefinitionSet) -> list[Cli
     return out
 
 
+# Option codes a DHCPv4 class may define: 43 (vendor-encapsulated-options) and the
+# site-specific range 224-254 (RFC 3942 section 4). These are the options Kea leaves
+# unparsed until classification has run (LibDHCP::shouldDeferOptionUnpack), so a class
+# can give them its own layout; any other code or space is refused (Kea 2.2 and 3.x).
+_CLASS_DEF_SPACE = "dhcp4"
+_CLASS_DEF_CODES = frozenset({43, *range(224, 255)})
+
+
 def _class_definitions(m: PMap, universe: int, defs: DefinitionSet) -> DefinitionSet:
-    """A DHCPv4 class may redefine only option 43 (vendor-encapsulated-options), so each
-    class of vendor devices can get its own layout (Kea ARM, client classification)."""
+    """A DHCPv4 class's own option definitions, so each class of vendor devices can get
+    its own layout for the options listed in ``_CLASS_DEF_CODES`` (Kea ARM, client
+    classification)."""
     entries = m.get("option-def")
     if not isinstance(entries, PList):
         return defs
+    out = defs
+    # Entry by entry as Kea does: a malformed definition is refused for what is wrong
+    # with it (code 255 "reserved for END") before the code is checked against the list.
     for i, entry in enumerate(entries):
-        if isinstance(entry, PMap):
-            space, code = entry.get("space", "dhcp4"), entry.get("code")
-            if (space, code) != ("dhcp4", 43):
-                raise error_at(f"Not allowed option definition for code '{code}' in space "
-                               f"'{space}'", entries.item_mark(i))
-    return build_definitions(entries, universe, defs)
+        one = PList(entries.mark)
+        one.append(entry)
+        one.item_marks.append(entries.item_marks[i])
+        out = build_definitions(one, universe, out)
+        assert isinstance(entry, PMap)
+        space, code = entry.get("space", "dhcp4"), entry.get("code")
+        if space != _CLASS_DEF_SPACE or code not in _CLASS_DEF_CODES:
+            raise error_at(f"Not allowed option definition for code '{code}' in space "
+                           f"'{space}'", entries.item_mark(i))
+    return out
 
 
 def _client_class(m: PMap, name: str, universe: int, defs: DefinitionSet) -> ClientClass:
@@ -160,6 +177,7 @@ def _globals(root: PMap, universe: int) -> dict[str, object]:
 def build(root: PMap, universe: int, system: SystemChecks | None = None) -> Config:
     """The typed configuration of a schema-checked ``Dhcp4``/``Dhcp6`` map."""
     system = system or SystemChecks()
+    root = move_legacy_ddns(root)
     defs = build_definitions(root.get("option-def"), universe, standard(universe))
     options = build_options(root.get("option-data"), universe, defs)
     classes = build_classes(root.get("client-classes"), universe, defs)

@@ -45,8 +45,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from nestor.errors import MalformedPacket, OptionDataError
+from nestor.wire.optclass import parse_suboptions
 from nestor.wire.optdefs import DataType, DefinitionSet, OptionDefinition
-from nestor.wire.optfactory import add_suboptions, from_text, normalise
+from nestor.wire.optfactory import add_suboptions, context, from_text, normalise
 from nestor.wire.opttypes import decode_hex_data
 from nestor.wire.stddefs import is_standard, overridable, std_definitions
 
@@ -288,12 +289,26 @@ def encapsulate(parent: OptionDefinition, payload: bytes, children: list[Configu
     ``vendor-<enterprise number>``); the result keeps ``parent``'s own fields and
     orders all sub-options by code.
     """
-    options = [(child.code, child.payload) for child in children]
+    present = _present_codes(parent, payload, universe, defs)
+    # Kea adds a configured sub-option only when the parent does not hold one of that
+    # code already (CfgOption::encapsulateInternal), so sub-options written in the
+    # parent's own data win over, and are never sent next to, configured ones.
+    options = [(child.code, child.payload) for child in children if child.code not in present]
     try:
         return add_suboptions(parent, payload, options, universe, defs)
     except MalformedPacket as exc:
         raise OptionDataError(f"cannot add sub-options to option {parent.space}."
                               f"{parent.name}: {exc}") from None
+
+
+def _present_codes(parent: OptionDefinition, payload: bytes, universe: int,
+                   defs: DefinitionSet) -> set[int]:
+    """Codes of the sub-options ``parent``'s own data holds: all of an empty-typed
+    option's data (43, 82) is sub-options. Other types carry fields first; sub-options
+    written after them are not looked for (not compared with Kea yet)."""
+    if parent.type != DataType.EMPTY:
+        return set()
+    return {code for code, _ in parse_suboptions(payload, "", context(universe, defs))}
 
 
 # --- entry access --------------------------------------------------------------------------

@@ -60,6 +60,15 @@ GROUPS: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
             {"name": "ntp-servers", "data": "10.6.0.5, 10.6.0.6"},
             {"name": "default-ip-ttl", "data": "48", "always-send": True},
             {"name": "boot-size", "data": "1024"}]}),
+        # Option 43 data with sub-options 1 and 2, and configured sub-options 1 and 3
+        # (table_options.py).
+        _relayed(10, {"option-data": [
+            {"name": "vendor-encapsulated-options", "csv-format": False,
+             "data": "0104C00002010202ABCD"},
+            {"code": 1, "space": "vendor-encapsulated-options-space", "csv-format": False,
+             "data": "0A000001"},
+            {"code": 3, "space": "vendor-encapsulated-options-space", "csv-format": False,
+             "data": "11"}]}),
     ]),
     # No explicit timers here: T1/T2 come from calculate-tee-times (4000 * 0.4, * 0.7).
     "auth": ({"authoritative": True, "renew-timer": None, "rebind-timer": None,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from tests.interop.dhcp4_diff.steps import Scenario
 from tests.interop.dhcp4_diff.table_basic import AUTH, BASIC
 from tests.interop.dhcp4_diff.table_more import CLASSES, HOSTS, MATCH, SHARED
+from tests.interop.dhcp4_diff.table_options import OPTIONS
 
-SCENARIOS: tuple[Scenario, ...] = BASIC + AUTH + HOSTS + SHARED + CLASSES + MATCH
+SCENARIOS: tuple[Scenario, ...] = (BASIC + AUTH + HOSTS + SHARED + CLASSES + MATCH
+                                   + OPTIONS)
 
 
 def by_group(group: str) -> list[Scenario]:
