@@ -29,7 +29,7 @@ import os
 import re
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,7 +44,7 @@ from nestor.control.lease_cmds import COMMANDS as LEASE_COMMANDS
 from nestor.control.registry import Registry
 from nestor.control.stat_cmds import COMMANDS as STAT_COMMANDS
 from nestor.leases.memfile import MemfileConfig, MemfileStore4, MemfileStore6
-from nestor.leases.store import LeaseStore4
+from nestor.leases.store import LeaseStore4, LeaseStore6
 from nestor.stats.lifecycle import PoolInfo, ServerStats, SubnetInfo
 from nestor.stats.manager import StatsManager
 from nestor.stats.names import KEA_2_2
@@ -71,15 +71,20 @@ SUBNETS: list[dict[str, Any]] = [
 ]
 
 
-def dhcp4(iface: str, sock: str) -> dict[str, Any]:
-    return {"Dhcp4": {
+def dhcp_config(family: int, iface: str, sock: str, **extra: Any) -> dict[str, Any]:
+    """A memfile server with both hook libraries; ``extra`` adds or overrides entries."""
+    return {f"Dhcp{family}": {
         "interfaces-config": {"interfaces": [iface]},
         "control-socket": {"socket-type": "unix", "socket-name": sock},
         "lease-database": {"type": "memfile", "persist": False},
         "hooks-libraries": [{"library": f"{HOOKS}/libdhcp_lease_cmds.so"},
                             {"library": f"{HOOKS}/libdhcp_stat_cmds.so"}],
         "valid-lifetime": 4000,
-        "subnet4": copy.deepcopy(SUBNETS)}}
+        **extra}}
+
+
+def dhcp4(iface: str, sock: str) -> dict[str, Any]:
+    return dhcp_config(4, iface, sock, subnet4=copy.deepcopy(SUBNETS))
 
 
 def send(path: str, command: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
@@ -120,42 +125,57 @@ class Nestor:
         return self.registry.dispatch(self, command)
 
 
-@pytest.fixture(scope="module")
-def kea() -> Iterator[tuple[str, Config]]:
-    skip_unless_netns("kea-dhcp4")
+def run_kea(family: int, server_address: str,
+            make_config: Callable[[str, str], dict[str, Any]]) -> Iterator[tuple[str, Config]]:
+    """``kea-dhcpN`` in a namespace of its own; yields its control socket and the
+    configuration as Nestor loads it, and stops Kea afterwards."""
+    skip_unless_netns(f"kea-dhcp{family}")
     for lib in ("libdhcp_lease_cmds.so", "libdhcp_stat_cmds.so"):
         if not os.path.exists(f"{HOOKS}/{lib}"):
             pytest.skip(f"Kea hook library {lib} is not installed")
-    with Lab("leasecmd") as lab:
+    with Lab("leasecmd" if family == 4 else "leasecmd6") as lab:
         srv, cli = lab.namespace("srv"), lab.namespace("cli")
         link = lab.link(srv, cli)
-        srv.add_address(link.a_if, "192.0.2.1/24")
-        sock = str(lab.workdir / "kea4.sock")
-        conf = dhcp4(link.a_if, sock)
-        path = lab.workdir / "kea4.json"
+        srv.add_address(link.a_if, server_address)
+        sock = str(lab.workdir / f"kea{family}.sock")
+        conf = make_config(link.a_if, sock)
+        path = lab.workdir / f"kea{family}.json"
         path.write_text(json.dumps(conf))
         Path("/run/kea").mkdir(parents=True, exist_ok=True)
         env = {"KEA_PIDFILE_DIR": str(lab.workdir), "KEA_LOCKFILE_DIR": str(lab.workdir),
                "TZ": TZ}
-        proc: Proc = lab.spawn(srv, ["kea-dhcp4", "-c", str(path)], label="kea4", env=env)
+        proc: Proc = lab.spawn(srv, [f"kea-dhcp{family}", "-c", str(path)],
+                               label=f"kea{family}", env=env)
         wait_until(lambda: os.path.exists(sock) or not proc.running(), 20,
-                   "kea-dhcp4 control socket")
+                   f"kea-dhcp{family} control socket")
         if not proc.running():
-            pytest.fail(f"kea-dhcp4 did not start: {proc.stderr()[-2000:]}")
+            pytest.fail(f"kea-dhcp{family} did not start: {proc.stderr()[-2000:]}")
         try:
-            yield sock, load_text(json.dumps(conf), 4).config
+            yield sock, load_text(json.dumps(conf), family).config
         finally:
             proc.stop()
 
 
-def nestor_for(config: Config) -> Nestor:
-    side = Nestor(config, MemfileStore4(MemfileConfig(persist=False)))
+@pytest.fixture(scope="module")
+def kea() -> Iterator[tuple[str, Config]]:
+    yield from run_kea(4, "192.0.2.1/24", dhcp4)
+
+
+def nestor_side(config: Config, store: LeaseStore4 | LeaseStore6, family: int,
+                subnets: list[SubnetInfo]) -> Nestor:
+    """Nestor with the library's v4 and v6 commands and statistics at Kea's start-up."""
+    side = Nestor(config, store)  # type: ignore[arg-type]  # a v6 store serves too
     side.registry.register_all(LEASE_COMMANDS + STAT_COMMANDS)
-    stats = ServerStats(side.stats, 4, KEA_2_2)
+    stats = ServerStats(side.stats, family, KEA_2_2)
     stats.start()
-    stats.commit([SubnetInfo(s.id, [PoolInfo(p.size) for p in s.pools])
-                  for s in config.subnets])
+    stats.commit(subnets)
     return side
+
+
+def nestor_for(config: Config) -> Nestor:
+    return nestor_side(config, MemfileStore4(MemfileConfig(persist=False)), 4,
+                       [SubnetInfo(s.id, [PoolInfo(p.size) for p in s.pools])
+                        for s in config.subnets])
 
 
 def normalise(answer: dict[str, Any], now_cltts: set[int]) -> dict[str, Any]:
@@ -379,17 +399,19 @@ SEQUENCE: list[tuple[str, object]] = [
 ]
 
 
-def lease_statistics(all_stats: dict[str, Any]) -> dict[str, list[Any]]:
+def lease_statistics(all_stats: dict[str, Any],
+                     suffixes: tuple[str, ...]) -> dict[str, list[Any]]:
     """Sample values (newest first) of the statistics lease commands change."""
     return {name: [sample[0] for sample in samples] for name, samples in all_stats.items()
-            if name.endswith(("assigned-addresses", "declined-addresses"))}
+            if name.endswith(suffixes)}
 
 
-def test_answers_and_statistics_match_kea(kea: tuple[str, Config]) -> None:
-    sock, config = kea
-    nestor = nestor_for(config)
+def assert_same_as_kea(sock: str, nestor: Nestor, sequence: list[tuple[str, object]],
+                       stat_suffixes: tuple[str, ...]) -> None:
+    """Every command of ``sequence`` answers alike on both sides, and the lease
+    statistics (those ending in ``stat_suffixes``) end with the same samples."""
     mismatches = []
-    for name, arguments in SEQUENCE:
+    for name, arguments in sequence:
         command: dict[str, Any] = {"command": name}
         if arguments is not None:
             command["arguments"] = arguments
@@ -400,7 +422,14 @@ def test_answers_and_statistics_match_kea(kea: tuple[str, Config]) -> None:
             mismatches.append((command, theirs, ours))
     assert not mismatches, json.dumps(mismatches[:5], indent=1)
     theirs_stats = send(sock, {"command": "statistic-get-all"})["arguments"]
-    assert lease_statistics(theirs_stats) == lease_statistics(nestor.stats.get_all())
+    assert (lease_statistics(theirs_stats, stat_suffixes)
+            == lease_statistics(nestor.stats.get_all(), stat_suffixes))
+
+
+def test_answers_and_statistics_match_kea(kea: tuple[str, Config]) -> None:
+    sock, config = kea
+    assert_same_as_kea(sock, nestor_for(config), SEQUENCE,
+                       ("assigned-addresses", "declined-addresses"))
 
 
 def test_result_set_timestamp_is_utc(kea: tuple[str, Config]) -> None:
@@ -425,52 +454,22 @@ DUID1, DUID2 = "01:02:03", "01:02:04"
 
 
 def dhcp6(iface: str, sock: str) -> dict[str, Any]:
-    return {"Dhcp6": {
-        "interfaces-config": {"interfaces": [iface]},
-        "server-id": {"type": "LLT", "persist": False},
-        "control-socket": {"socket-type": "unix", "socket-name": sock},
-        "lease-database": {"type": "memfile", "persist": False},
-        "hooks-libraries": [{"library": f"{HOOKS}/libdhcp_lease_cmds.so"},
-                            {"library": f"{HOOKS}/libdhcp_stat_cmds.so"}],
-        "valid-lifetime": 4000, "preferred-lifetime": 3000,
-        "subnet6": copy.deepcopy(SUBNETS6)}}
+    return dhcp_config(6, iface, sock, **{
+        "server-id": {"type": "LLT", "persist": False}, "preferred-lifetime": 3000,
+        "subnet6": copy.deepcopy(SUBNETS6)})
 
 
 @pytest.fixture(scope="module")
 def kea6() -> Iterator[tuple[str, Config]]:
-    skip_unless_netns("kea-dhcp6")
-    with Lab("leasecmd6") as lab:
-        srv, cli = lab.namespace("srv"), lab.namespace("cli")
-        link = lab.link(srv, cli)
-        srv.add_address(link.a_if, "2001:db8:1::1/64")
-        sock = str(lab.workdir / "kea6.sock")
-        conf = dhcp6(link.a_if, sock)
-        path = lab.workdir / "kea6.json"
-        path.write_text(json.dumps(conf))
-        Path("/run/kea").mkdir(parents=True, exist_ok=True)
-        env = {"KEA_PIDFILE_DIR": str(lab.workdir), "KEA_LOCKFILE_DIR": str(lab.workdir),
-               "TZ": TZ}
-        proc: Proc = lab.spawn(srv, ["kea-dhcp6", "-c", str(path)], label="kea6", env=env)
-        wait_until(lambda: os.path.exists(sock) or not proc.running(), 20,
-                   "kea-dhcp6 control socket")
-        if not proc.running():
-            pytest.fail(f"kea-dhcp6 did not start: {proc.stderr()[-2000:]}")
-        try:
-            yield sock, load_text(json.dumps(conf), 6).config
-        finally:
-            proc.stop()
+    yield from run_kea(6, "2001:db8:1::1/64", dhcp6)
 
 
 def nestor6_for(config: Config) -> Nestor:
-    side = Nestor(config, MemfileStore6(MemfileConfig(persist=False)))  # type: ignore[arg-type]
-    side.registry.register_all(LEASE_COMMANDS + STAT_COMMANDS)  # the library's v4 and v6
-    stats = ServerStats(side.stats, 6, KEA_2_2)
-    stats.start()
-    stats.commit([SubnetInfo(s.id, [PoolInfo(p.size) for p in s.pools],
-                             [PoolInfo(1 << (p.delegated_len - p.prefix.prefixlen))
-                              for p in s.pd_pools])
-                  for s in config.subnets])
-    return side
+    return nestor_side(config, MemfileStore6(MemfileConfig(persist=False)), 6,
+                       [SubnetInfo(s.id, [PoolInfo(p.size) for p in s.pools],
+                                   [PoolInfo(1 << (p.delegated_len - p.prefix.prefixlen))
+                                    for p in s.pd_pools])
+                        for s in config.subnets])
 
 
 SEQUENCE6: list[tuple[str, object]] = [
@@ -564,24 +563,7 @@ SEQUENCE6: list[tuple[str, object]] = [
 ]
 
 
-def lease_statistics6(all_stats: dict[str, Any]) -> dict[str, list[Any]]:
-    return {name: [sample[0] for sample in samples] for name, samples in all_stats.items()
-            if name.endswith(("assigned-nas", "assigned-pds", "declined-addresses"))}
-
-
 def test_v6_answers_and_statistics_match_kea(kea6: tuple[str, Config]) -> None:
     sock, config = kea6
-    nestor = nestor6_for(config)
-    mismatches = []
-    for name, arguments in SEQUENCE6:
-        command: dict[str, Any] = {"command": name}
-        if arguments is not None:
-            command["arguments"] = arguments
-        theirs = send(sock, command)
-        ours = nestor.command(name, arguments)
-        now = cltts_now()
-        if normalise(theirs, now) != normalise(ours, now):
-            mismatches.append((command, theirs, ours))
-    assert not mismatches, json.dumps(mismatches[:5], indent=1)
-    theirs_stats = send(sock, {"command": "statistic-get-all"})["arguments"]
-    assert lease_statistics6(theirs_stats) == lease_statistics6(nestor.stats.get_all())
+    assert_same_as_kea(sock, nestor6_for(config), SEQUENCE6,
+                       ("assigned-nas", "assigned-pds", "declined-addresses"))

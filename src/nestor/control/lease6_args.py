@@ -6,12 +6,11 @@ from __future__ import annotations
 import ipaddress
 
 from nestor.config.model import Config
-from nestor.control.lease_args import MAX_COMMAND_STATE, lease_cltt, subnet_for, user_context
+from nestor.control.lease_args import lease_cltt, parse_tail, subnet_for
 from nestor.control.lease_json import (
     Refused,
     as_map,
     get_address,
-    get_bool,
     get_int,
     get_string,
     parse_duid,
@@ -58,18 +57,8 @@ def parse_lease6(config: Config, arguments: object, now: int) -> tuple[Lease6, b
     preferred = get_int(info, "preferred-lft", "uint32") if "preferred-lft" in info else \
         subnet.valid.default
     cltt = lease_cltt(info, addr, valid, now)
-    fwd = get_bool(info, "fqdn-fwd") if "fqdn-fwd" in info else False
-    rev = get_bool(info, "fqdn-rev") if "fqdn-rev" in info else False
-    hostname = get_string(info, "hostname").lower() if "hostname" in info else ""
-    if not hostname and (fwd or rev):
-        raise Refused("No hostname specified and either forward or reverse fqdn was set "
-                      "to true.")
-    state = get_int(info, "state", "uint8") if "state" in info else 0
-    if state > MAX_COMMAND_STATE:
-        raise Refused(f"Invalid state value: {state}, supported values are: 0 (default), "
-                      "1 (declined) and 2 (expired-reclaimed)")
-    ctx = user_context(info)
-    force = get_bool(info, "force-create") if "force-create" in info else False
+    tail = parse_tail(info)
     lease = Lease6(int(addr), duid, iaid, lease_type, prefix_len, preferred, valid, cltt,
-                   subnet.id, fwd, rev, hostname, hwaddr, state=state, user_context=ctx)
-    return lease, force
+                   subnet.id, tail.fwd, tail.rev, tail.hostname, hwaddr, state=tail.state,
+                   user_context=tail.user_context)
+    return lease, tail.force

@@ -17,34 +17,21 @@ from typing import Any
 from nestor.control.lease6_args import parse_lease6
 from nestor.control.lease_args import LeaseQuery, QueryType, parse_query
 from nestor.control.lease_common import (
-    LIBRARY,
     Args,
     Conflict,
-    Handler,
-    ddns_address,
-    filename_arg,
-    hostname_arg,
+    Family,
+    family_specs,
     kea_answer,
-    leases_answer,
-    page_limit,
-    page_start,
-    state_arg,
+    spec,
     string_arg,
-    subnet_ids,
-    subnet_list,
-    wipe_subnet,
 )
 from nestor.control.lease_json import (
     Refused,
-    as_map,
-    get_int,
     hex_colons,
     lease6_json,
     parse_duid,
     parse_hwaddr,
 )
-from nestor.control.lease_stats import LeaseStats
-from nestor.control.lease_write import write_leases
 from nestor.control.registry import (
     ACCESS_READ,
     ACCESS_WRITE,
@@ -61,8 +48,6 @@ from nestor.leases.lease import LEASE_TYPE_NAMES, Lease6, LeaseType
 from nestor.leases.memstore import MemoryStore6
 from nestor.leases.store import LeaseStore6
 
-NOT_FOUND = "IPv6 lease not found."
-
 
 def _store(ctx: CommandContext) -> LeaseStore6:
     """The server's v6 store; a DHCPv4 server has no v6 leases: an empty store."""
@@ -70,18 +55,8 @@ def _store(ctx: CommandContext) -> LeaseStore6:
     return store if isinstance(store, LeaseStore6) else MemoryStore6()
 
 
-def _stats(ctx: CommandContext) -> LeaseStats:
-    return LeaseStats(ctx.config, ctx.stats)
+V6 = Family(6, _store, lease6_json, parse_lease6)
 
-
-def _leases_answer(leases: list[Lease6], count: bool = False, suffix: str = "") -> Answer:
-    return leases_answer(6, [lease6_json(x) for x in leases], count, suffix)
-
-
-def _parsed_lease(ctx: CommandContext, args: object) -> tuple[Lease6, bool]:
-    if ctx.config is None:
-        raise Refused("no configuration")
-    return parse_lease6(ctx.config, args, int(ctx.now()))
 
 
 def _added_text(lease: Lease6) -> str:
@@ -91,36 +66,18 @@ def _added_text(lease: Lease6) -> str:
             f"{lease.subnet_id} added.")
 
 
-def _add_or_update(ctx: CommandContext, lease: Lease6, force: bool) -> bool:
-    """Kea's ``addOrUpdate6``: True when the lease was added."""
-    store = _store(ctx)
-    old = store.get(lease.type, lease.addr)
-    if old is None and force:
-        if not store.add(lease):
-            raise Conflict("lost race between calls to get and add")
-        _stats(ctx).added(lease)
-        return True
-    if old is None:
-        raise Conflict(f"failed to update the lease with address {lease.address} either "
-                       "because the lease has been deleted or it has changed in the "
-                       "database, in both cases a retry might succeed")
-    store.update(lease)
-    _stats(ctx).updated(old, lease)
-    return False
-
-
 # -- adding, updating, deleting ---------------------------------------------------------
 
 @kea_answer
 def lease6_add(ctx: CommandContext, args: Args) -> Answer:
     if args is None:
         raise Refused("no parameters specified for the command")
-    lease, _ = _parsed_lease(ctx, args)
+    lease, _ = V6.parsed_lease(ctx, args)
     store = _store(ctx)
     if store.get_any(lease.addr) is not None or not store.add(lease):
         raise Conflict("IPv6 lease already exists.")
     store.commit()
-    _stats(ctx).added(lease)
+    V6.stats(ctx).added(lease)
     return answer(RESULT_SUCCESS, _added_text(lease))
 
 
@@ -128,9 +85,8 @@ def lease6_add(ctx: CommandContext, args: Args) -> Answer:
 def lease6_update(ctx: CommandContext, args: Args) -> Answer:
     if args is None:
         raise Refused("no parameters specified for lease6-update command")
-    lease, force = _parsed_lease(ctx, args)
-    added = _add_or_update(ctx, lease, force)
-    _store(ctx).commit()
+    lease, force = V6.parsed_lease(ctx, args)
+    added = V6.add_or_update(ctx, lease, _store(ctx).get(lease.type, lease.addr), force)
     return answer(RESULT_SUCCESS, "IPv6 lease added." if added else "IPv6 lease updated.")
 
 
@@ -147,38 +103,13 @@ def _by_query(store: LeaseStore6, query: LeaseQuery, deleting: bool) -> Lease6 |
 
 @kea_answer
 def lease6_get(ctx: CommandContext, args: Args) -> Answer:
-    lease = _by_query(_store(ctx), parse_query(args, 6), deleting=False)
-    if lease is None:
-        return answer(RESULT_EMPTY, "Lease not found.")
-    return answer(RESULT_SUCCESS, "IPv6 lease found.", lease6_json(lease))
+    return V6.found(_by_query(_store(ctx), parse_query(args, 6), deleting=False))
 
 
 @kea_answer
 def lease6_del(ctx: CommandContext, args: Args) -> Answer:
     store = _store(ctx)
-    lease = _by_query(store, parse_query(args, 6), deleting=True)
-    if lease is None or not store.delete(lease):
-        return answer(RESULT_EMPTY, NOT_FOUND)
-    store.commit()
-    _stats(ctx).deleted(lease)
-    return answer(RESULT_SUCCESS, "IPv6 lease deleted.")
-
-
-@kea_answer
-def lease6_wipe(ctx: CommandContext, args: Args) -> Answer:
-    store, stats = _store(ctx), _stats(ctx)
-    subnet_id = wipe_subnet(args)
-    if subnet_id:
-        ids = [subnet_id]
-        count = store.wipe(subnet_id)
-        stats.wiped(subnet_id, 6)
-    else:
-        ids = subnet_ids(ctx.config, 6)
-        count = sum(store.wipe(i) for i in ids)
-        stats.wiped_all(ids, 6)
-    store.commit()
-    text = f"Deleted {count} IPv6 lease(s) from subnet(s)" + "".join(f" {i}" for i in ids)
-    return answer(RESULT_SUCCESS if count else RESULT_EMPTY, text)
+    return V6.delete(ctx, store, _by_query(store, parse_query(args, 6), deleting=True))
 
 
 # -- bulk apply -------------------------------------------------------------------------
@@ -225,7 +156,7 @@ def _apply_deletes(ctx: CommandContext, store: LeaseStore6,
             continue  # a DUID that names no lease: Kea skips it silently
         if store.delete(lease):
             done += 1
-            _stats(ctx).deleted(lease)
+            V6.stats(ctx).deleted(lease)
         else:
             failed.append(_failed(query.lease_type, query.addr, query.identifier or None,
                                   RESULT_EMPTY, "lease not found"))
@@ -233,10 +164,11 @@ def _apply_deletes(ctx: CommandContext, store: LeaseStore6,
 
 
 def _apply_leases(ctx: CommandContext, leases: list[Lease6]) -> tuple[int, list[Any]]:
-    done, failed = 0, []
+    store, done, failed = _store(ctx), 0, []
     for lease in leases:
         try:
-            _add_or_update(ctx, lease, True)
+            V6.add_or_update(ctx, lease, store.get(lease.type, lease.addr), True,
+                             commit=False)
             done += 1
         except Refused as exc:
             result = RESULT_CONFLICT if isinstance(exc, Conflict) else RESULT_ERROR
@@ -251,7 +183,7 @@ def lease6_bulk_apply(ctx: CommandContext, args: Args) -> Answer:
     deleted, given = _bulk_lists(args)
     queries = [parse_query(x, 6) for x in deleted]
     deletes = [(q, _to_delete(store, q)) for q in queries]
-    leases = [_parsed_lease(ctx, x)[0] for x in given]
+    leases = [V6.parsed_lease(ctx, x)[0] for x in given]
     removed, failed_deletes = _apply_deletes(ctx, store, deletes)
     applied, failed_leases = _apply_leases(ctx, leases)
     store.commit()
@@ -267,85 +199,29 @@ def lease6_bulk_apply(ctx: CommandContext, args: Args) -> Answer:
                   f"Bulk apply of {count} IPv6 leases completed.", body)
 
 
-# -- lookups --------------------------------------------------------------------------------
-
-@kea_answer
-def lease6_get_all(ctx: CommandContext, args: Args) -> Answer:
-    store = _store(ctx)
-    if args is None:
-        return _leases_answer(store.all())
-    ids = subnet_list(as_map(args))
-    return _leases_answer([x for i in ids for x in store.get_by_subnet(i)])
-
-
-@kea_answer
-def lease6_get_page(ctx: CommandContext, args: Args) -> Answer:
-    if args is None:
-        raise Refused("no parameters specified for the lease6-get-page command")
-    params = as_map(args)
-    start = page_start(params.get("from"), 6)
-    limit = page_limit(params.get("limit"))
-    return _leases_answer(_store(ctx).page(start, limit), count=True)
-
+# -- lookups by client identifier -----------------------------------------------------------
 
 @kea_answer
 def lease6_get_by_duid(ctx: CommandContext, args: Args) -> Answer:
     duid = parse_duid(string_arg(args, "duid"))
-    return _leases_answer(_store(ctx).get_by_duid(duid))
-
-
-@kea_answer
-def lease6_get_by_hostname(ctx: CommandContext, args: Args) -> Answer:
-    return _leases_answer(_store(ctx).get_by_hostname(hostname_arg(args)))
+    return V6.leases_answer(_store(ctx).get_by_duid(duid))
 
 
 @kea_answer
 def lease6_get_by_hw_address(ctx: CommandContext, args: Args) -> Answer:
     """Kea 3.1: leases whose client hardware address is known and equal."""
     hwaddr = parse_hwaddr(string_arg(args, "hw-address"))
-    return _leases_answer([x for x in _store(ctx).all() if hwaddr and x.hwaddr == hwaddr])
+    return V6.leases_answer([x for x in _store(ctx).all() if hwaddr and x.hwaddr == hwaddr])
 
 
-@kea_answer
-def lease6_get_by_state(ctx: CommandContext, args: Args) -> Answer:
-    state = state_arg(args)
-    assert args is not None
-    subnet_id = get_int(args, "subnet-id", "uint32") if "subnet-id" in args else 0
-    leases = _store(ctx).get_by_subnet(subnet_id) if subnet_id else _store(ctx).all()
-    return _leases_answer([x for x in leases if x.state == state],
-                          suffix=f" with state {state}")
-
-
-@kea_answer
-def lease6_resend_ddns(ctx: CommandContext, args: Args) -> Answer:
-    ddns_address(args, 6)
-    raise Conflict("DDNS updating is not enabled")
-
-
-@kea_answer
-def lease6_write(ctx: CommandContext, args: Args) -> Answer:
-    filename = filename_arg(args)
-    write_leases(_store(ctx), filename)
-    return answer(RESULT_SUCCESS, f"IPv6 lease database into '{filename}'.")
-
-
-def _spec(name: str, handler: Handler, access: str) -> CommandSpec:
-    return CommandSpec(name, handler, access, LIBRARY, any_arguments=True)
-
-
-COMMANDS: tuple[CommandSpec, ...] = (
-    _spec("lease6-add", lease6_add, ACCESS_WRITE),
-    _spec("lease6-bulk-apply", lease6_bulk_apply, ACCESS_WRITE),
-    _spec("lease6-del", lease6_del, ACCESS_WRITE),
-    _spec("lease6-get", lease6_get, ACCESS_READ),
-    _spec("lease6-get-all", lease6_get_all, ACCESS_READ),
-    _spec("lease6-get-by-duid", lease6_get_by_duid, ACCESS_READ),
-    _spec("lease6-get-by-hostname", lease6_get_by_hostname, ACCESS_READ),
-    _spec("lease6-get-by-hw-address", lease6_get_by_hw_address, ACCESS_READ),
-    _spec("lease6-get-by-state", lease6_get_by_state, ACCESS_READ),
-    _spec("lease6-get-page", lease6_get_page, ACCESS_READ),
-    _spec("lease6-resend-ddns", lease6_resend_ddns, ACCESS_WRITE),
-    _spec("lease6-update", lease6_update, ACCESS_WRITE),
-    _spec("lease6-wipe", lease6_wipe, ACCESS_WRITE),
-    _spec("lease6-write", lease6_write, ACCESS_WRITE),
-)
+# get-all, get-by-hostname, get-by-state, get-page, resend-ddns, wipe and write are
+# the same in both families: :func:`family_specs` adds them.
+COMMANDS: tuple[CommandSpec, ...] = family_specs(V6, (
+    spec("lease6-add", lease6_add, ACCESS_WRITE),
+    spec("lease6-bulk-apply", lease6_bulk_apply, ACCESS_WRITE),
+    spec("lease6-del", lease6_del, ACCESS_WRITE),
+    spec("lease6-get", lease6_get, ACCESS_READ),
+    spec("lease6-get-by-duid", lease6_get_by_duid, ACCESS_READ),
+    spec("lease6-get-by-hw-address", lease6_get_by_hw_address, ACCESS_READ),
+    spec("lease6-update", lease6_update, ACCESS_WRITE),
+))

@@ -82,19 +82,19 @@ def lease_cltt(info: Mapping[str, object],
     return expire - valid
 
 
-def parse_lease4(config: Config, arguments: object, now: int) -> tuple[Lease4, bool]:
-    """A lease from ``lease4-add``/``lease4-update`` arguments, and ``force-create``."""
-    info = as_map(arguments)
-    addr = get_address(info, "ip-address")
-    if not isinstance(addr, ipaddress.IPv4Address):
-        raise Refused(f"Non-IPv4 address specified: {addr}")
-    hwaddr = parse_hwaddr(get_string(info, "hw-address"))
-    subnet_id = get_int(info, "subnet-id", "uint32") if "subnet-id" in info else 0
-    subnet = subnet_for(config, addr, subnet_id)
-    client_id = parse_client_id(get_string(info, "client-id")) if "client-id" in info else None
-    valid = get_int(info, "valid-lft", "uint32") if "valid-lft" in info else \
-        subnet.valid.default
-    cltt = lease_cltt(info, addr, valid, now)
+@dataclass(frozen=True)
+class LeaseTail:
+    """The arguments both families' leases end with, checked in Kea's order."""
+
+    fwd: bool
+    rev: bool
+    hostname: str
+    state: int
+    user_context: dict[str, object] | None
+    force: bool  # ``force-create``: not part of the lease
+
+
+def parse_tail(info: Mapping[str, object]) -> LeaseTail:
     fwd = get_bool(info, "fqdn-fwd") if "fqdn-fwd" in info else False
     rev = get_bool(info, "fqdn-rev") if "fqdn-rev" in info else False
     # Kea stores host names in lower case (and looks them up that way).
@@ -108,9 +108,26 @@ def parse_lease4(config: Config, arguments: object, now: int) -> tuple[Lease4, b
                       "1 (declined) and 2 (expired-reclaimed)")
     ctx = user_context(info)
     force = get_bool(info, "force-create") if "force-create" in info else False
-    lease = Lease4(int(addr), hwaddr, client_id, valid, cltt, subnet.id, fwd, rev, hostname,
-                   state, ctx)
-    return lease, force
+    return LeaseTail(fwd, rev, hostname, state, ctx, force)
+
+
+def parse_lease4(config: Config, arguments: object, now: int) -> tuple[Lease4, bool]:
+    """A lease from ``lease4-add``/``lease4-update`` arguments, and ``force-create``."""
+    info = as_map(arguments)
+    addr = get_address(info, "ip-address")
+    if not isinstance(addr, ipaddress.IPv4Address):
+        raise Refused(f"Non-IPv4 address specified: {addr}")
+    hwaddr = parse_hwaddr(get_string(info, "hw-address"))
+    subnet_id = get_int(info, "subnet-id", "uint32") if "subnet-id" in info else 0
+    subnet = subnet_for(config, addr, subnet_id)
+    client_id = parse_client_id(get_string(info, "client-id")) if "client-id" in info else None
+    valid = get_int(info, "valid-lft", "uint32") if "valid-lft" in info else \
+        subnet.valid.default
+    cltt = lease_cltt(info, addr, valid, now)
+    tail = parse_tail(info)
+    lease = Lease4(int(addr), hwaddr, client_id, valid, cltt, subnet.id, tail.fwd, tail.rev,
+                   tail.hostname, tail.state, tail.user_context)
+    return lease, tail.force
 
 
 class QueryType(Enum):

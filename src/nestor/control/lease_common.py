@@ -1,26 +1,33 @@
 """What the DHCPv4 and DHCPv6 lease commands share: refusals as answers, the paging,
-identifier and state arguments, and the answer listing leases."""
+identifier and state arguments, the answer listing leases, and the commands whose
+logic is the same in both families (:func:`family_specs`, given a :class:`Family`)."""
 
 from __future__ import annotations
 
 import functools
 import ipaddress
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from nestor.config.model import Config
 from nestor.control.lease_json import Refused, as_map, get_int, is_int, parse_address
+from nestor.control.lease_stats import LeaseStats
+from nestor.control.lease_write import write_leases
 from nestor.control.registry import (
+    ACCESS_READ,
+    ACCESS_WRITE,
     RESULT_CONFLICT,
     RESULT_EMPTY,
     RESULT_ERROR,
     RESULT_SUCCESS,
     Answer,
     CommandContext,
+    CommandSpec,
     answer,
 )
-from nestor.leases.lease import LeaseState
-from nestor.leases.store import LeaseStoreError
+from nestor.leases.lease import Lease4, Lease6, LeaseState
+from nestor.leases.store import LeaseStore, LeaseStoreError
 
 LIBRARY = "libdhcp_lease_cmds.so"
 Args = dict[str, object] | None
@@ -192,3 +199,163 @@ def ddns_address(args: Args, family: int) -> ipaddress.IPv4Address | ipaddress.I
     if addr.version != family:
         raise Refused(f"Invalid IPv{family} address specified: {value}")
     return addr
+
+
+# -- the commands both families serve alike ----------------------------------------------
+
+L = TypeVar("L", Lease4, Lease6)
+
+
+@dataclass(frozen=True)
+class Family(Generic[L]):
+    """One address family's side of the lease commands."""
+
+    number: int  # 4 or 6: in command names ("lease4-...") and texts ("IPv4 ...")
+    store: Callable[[CommandContext], LeaseStore[L]]
+    to_json: Callable[[L], dict[str, Any]]
+    # The lease of ``leaseN-add``/``leaseN-update`` arguments, and ``force-create``.
+    parse: Callable[[Config, object, int], tuple[L, bool]]
+
+    def parsed_lease(self, ctx: CommandContext, args: object) -> tuple[L, bool]:
+        if ctx.config is None:
+            raise Refused("no configuration")
+        return self.parse(ctx.config, args, int(ctx.now()))
+
+    def stats(self, ctx: CommandContext) -> LeaseStats:
+        return LeaseStats(ctx.config, ctx.stats)
+
+    def leases_answer(self, leases: list[L], count: bool = False, suffix: str = "") -> Answer:
+        return leases_answer(self.number, [self.to_json(x) for x in leases], count, suffix)
+
+    def found(self, lease: L | None) -> Answer:
+        """The answer of ``leaseX-get``."""
+        if lease is None:
+            return answer(RESULT_EMPTY, "Lease not found.")
+        return answer(RESULT_SUCCESS, f"IPv{self.number} lease found.", self.to_json(lease))
+
+    def delete(self, ctx: CommandContext, store: LeaseStore[L], lease: L | None) -> Answer:
+        """The end of ``leaseX-del``, once the lease the arguments name is looked up."""
+        if lease is None or not store.delete(lease):
+            return answer(RESULT_EMPTY, f"IPv{self.number} lease not found.")
+        store.commit()
+        self.stats(ctx).deleted(lease)
+        return answer(RESULT_SUCCESS, f"IPv{self.number} lease deleted.")
+
+    def add_or_update(self, ctx: CommandContext, lease: L, old: L | None,
+                      force: bool, commit: bool = True) -> bool:
+        """Kea's ``addOrUpdate``: True when the lease was added. ``old`` is the stored
+        lease at that address; ``commit`` False leaves the commit to the caller."""
+        store = self.store(ctx)
+        if old is None and force:
+            if not store.add(lease):
+                raise Conflict("lost race between calls to get and add")
+        elif old is None:
+            raise Conflict(f"failed to update the lease with address {lease.address} "
+                           "either because the lease has been deleted or it has changed "
+                           "in the database, in both cases a retry might succeed")
+        else:
+            store.update(lease)
+        if commit:
+            store.commit()
+        if old is None:
+            self.stats(ctx).added(lease)
+        else:
+            self.stats(ctx).updated(old, lease)
+        return old is None
+
+
+def _get_all(fam: Family[L], ctx: CommandContext, args: Args) -> Answer:
+    store = fam.store(ctx)
+    if args is None:
+        return fam.leases_answer(store.all())
+    # A subnet listed twice is listed twice, as Kea does.
+    ids = subnet_list(as_map(args))
+    return fam.leases_answer([x for i in ids for x in store.get_by_subnet(i)])
+
+
+def _get_page(fam: Family[L], ctx: CommandContext, args: Args) -> Answer:
+    if args is None:
+        raise Refused(f"no parameters specified for the lease{fam.number}-get-page command")
+    params = as_map(args)
+    start = page_start(params.get("from"), fam.number)
+    limit = page_limit(params.get("limit"))
+    # The page excludes ``from`` itself; "start" is 0, never a lease address.
+    return fam.leases_answer(fam.store(ctx).page(start, limit), count=True)
+
+
+def _get_by_hostname(fam: Family[L], ctx: CommandContext, args: Args) -> Answer:
+    return fam.leases_answer(fam.store(ctx).get_by_hostname(hostname_arg(args)))
+
+
+def _get_by_state(fam: Family[L], ctx: CommandContext, args: Args) -> Answer:
+    """Kea 3.1: leases in one state, optionally of one subnet (0 or absent: all)."""
+    state = state_arg(args)
+    assert args is not None
+    subnet_id = get_int(args, "subnet-id", "uint32") if "subnet-id" in args else 0
+    store = fam.store(ctx)
+    leases = store.get_by_subnet(subnet_id) if subnet_id else store.all()
+    return fam.leases_answer([x for x in leases if x.state == state],
+                             suffix=f" with state {state}")
+
+
+def _wipe(fam: Family[L], ctx: CommandContext, args: Args) -> Answer:
+    """Deprecated in Kea, still served: every lease of one subnet, or of all of them."""
+    store, stats = fam.store(ctx), fam.stats(ctx)
+    subnet_id = wipe_subnet(args)
+    if subnet_id:
+        ids = [subnet_id]
+        count = store.wipe(subnet_id)
+        stats.wiped(subnet_id, fam.number)
+    else:
+        ids = subnet_ids(ctx.config, fam.number)
+        count = sum(store.wipe(i) for i in ids)
+        stats.wiped_all(ids, fam.number)
+    store.commit()
+    text = (f"Deleted {count} IPv{fam.number} lease(s) from subnet(s)"
+            + "".join(f" {i}" for i in ids))
+    return answer(RESULT_SUCCESS if count else RESULT_EMPTY, text)
+
+
+def _resend_ddns(fam: Family[L], ctx: CommandContext, args: Args) -> Answer:
+    ddns_address(args, fam.number)
+    # Without a DHCP-DDNS client there is nothing to send name changes to: Nestor
+    # answers what Kea answers when updates are not enabled.
+    raise Conflict("DDNS updating is not enabled")
+
+
+def _write(fam: Family[L], ctx: CommandContext, args: Args) -> Answer:
+    filename = filename_arg(args)
+    write_leases(fam.store(ctx), filename)
+    return answer(RESULT_SUCCESS, f"IPv{fam.number} lease database into '{filename}'.")
+
+
+# The shared commands: the name after "leaseN-", the logic and Kea's access class.
+_SHARED: tuple[tuple[str, Callable[[Family[Any], CommandContext, Args], Answer], str], ...] = (
+    ("get-all", _get_all, ACCESS_READ),
+    ("get-by-hostname", _get_by_hostname, ACCESS_READ),
+    ("get-by-state", _get_by_state, ACCESS_READ),
+    ("get-page", _get_page, ACCESS_READ),
+    ("resend-ddns", _resend_ddns, ACCESS_WRITE),
+    ("wipe", _wipe, ACCESS_WRITE),
+    ("write", _write, ACCESS_WRITE),
+)
+
+
+def spec(name: str, handler: Handler, access: str) -> CommandSpec:
+    return CommandSpec(name, handler, access, LIBRARY, any_arguments=True)
+
+
+def _bound(fam: Family[L], logic: Callable[[Family[L], CommandContext, Args], Answer],
+           name: str) -> Handler:
+    def handler(ctx: CommandContext, args: Args) -> Answer:
+        return logic(fam, ctx, args)
+    handler.__name__ = handler.__qualname__ = name.replace("-", "_")
+    return kea_answer(handler)
+
+
+def family_specs(fam: Family[L], own: tuple[CommandSpec, ...]) -> tuple[CommandSpec, ...]:
+    """One family's command table: its ``own`` commands and the shared ones, by name."""
+    names = [(f"lease{fam.number}-{suffix}", logic, access) for suffix, logic, access in _SHARED]
+    shared: list[CommandSpec] = [spec(name, _bound(fam, logic, name), access)
+                                 for name, logic, access in names]
+    return tuple(sorted((*own, *shared), key=lambda s: s.name))

@@ -10,20 +10,21 @@ the backup.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from nestor.control.lease_json import Refused
 from nestor.leases.leasefile import write_lease_file
 from nestor.leases.rows import SCHEMA4, SCHEMA6
-from nestor.leases.store import LeaseStore4, LeaseStore6
+from nestor.leases.store import LeaseStore, LeaseStore6
 
 
-def _current_file(store: LeaseStore4 | LeaseStore6) -> str | None:
+def _current_file(store: LeaseStore[Any]) -> str | None:
     files = getattr(store, "files", None)
     name = getattr(files, "name", None)
     return name if isinstance(name, str) else None
 
 
-def write_leases(store: LeaseStore4 | LeaseStore6, filename: str) -> None:
+def write_leases(store: LeaseStore[Any], filename: str) -> None:
     current = _current_file(store)
     if current is not None and os.path.realpath(current) == os.path.realpath(filename):
         raise Refused(f"'{filename}' is the lease file in use; choose another file name")
