@@ -30,6 +30,7 @@ Rules this module keeps so that tests never disturb the machine they run on:
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import secrets
 import shutil
@@ -382,3 +383,26 @@ def pair(tag: str = "pair") -> Iterator[tuple[Lab, Link]]:
     with Lab(tag) as lab:
         link = lab.link(lab.namespace("srv"), lab.namespace("cli"))
         yield lab, link
+
+
+CLONE_NEWNET = 0x40000000  # from <sched.h>: setns() into a network namespace
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+@contextlib.contextmanager
+def inside(ns: Namespace) -> Iterator[None]:
+    """Run the body with this thread in ``ns`` (sockets made there stay there);
+    always come back."""
+    own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+    target = os.open(f"/run/netns/{ns.name}", os.O_RDONLY)
+    try:
+        if _libc.setns(target, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), f"setns into {ns.name} failed")
+        try:
+            yield
+        finally:
+            if _libc.setns(own, CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), "setns back to the test's namespace failed")
+    finally:
+        os.close(target)
+        os.close(own)

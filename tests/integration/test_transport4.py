@@ -14,10 +14,7 @@ with packet sockets, so no part of the transport under test checks itself.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import json
-import os
 import select
 import socket
 import struct
@@ -31,7 +28,7 @@ from scapy.layers.dhcp import BOOTP, DHCP
 from scapy.layers.inet import IP, UDP
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
-from tests.netns import Lab, Link, Namespace, skip_unless_netns, wait_until
+from tests.netns import Lab, Link, Namespace, inside, skip_unless_netns, wait_until
 
 from nestor.errors import ConfigError
 from nestor.transport.interfaces import (
@@ -47,32 +44,14 @@ from nestor.transport.udp4 import Datagram4
 
 pytestmark = pytest.mark.netns
 
-CLONE_NEWNET = 0x40000000
 ETH_P_IP = 0x0800
 PACKET_OUTGOING = 4
 SRV0, SRV0_SECOND, SRV1, RELAY = "192.0.2.1", "192.0.2.2", "192.0.2.129", "192.0.2.130"
 YIADDR = "192.0.2.50"
 PAYLOAD = b"\x01\x01\x06\x00" + b"\x5a" * 236 + b"\x63\x82\x53\x63\x35\x01\x01\xff"
 
-_libc = ctypes.CDLL(None, use_errno=True)
 
 
-@contextlib.contextmanager
-def inside(ns: Namespace) -> Iterator[None]:
-    """Run the body with this thread in ``ns``; always come back."""
-    own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
-    target = os.open(f"/run/netns/{ns.name}", os.O_RDONLY)
-    try:
-        if _libc.setns(target, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f"setns into {ns.name} failed")
-        try:
-            yield
-        finally:
-            if _libc.setns(own, CLONE_NEWNET) != 0:
-                raise OSError(ctypes.get_errno(), "setns back to the test's namespace failed")
-    finally:
-        os.close(target)
-        os.close(own)
 
 
 @dataclass

@@ -20,32 +20,27 @@ Usable as a script for probing Kea's evaluator by hand::
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import json
-import os
 import select
 import socket
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.netns import Lab, Namespace, Proc, wait_until
+from tests.netns import Lab, Proc, inside, wait_until
 
 from nestor.wire.packet4 import Packet4, parse4
 from nestor.wire.stddefs import std_definitions
 
-CLONE_NEWNET = 0x40000000
 ETH_P_IP = 0x0800
 PACKET_OUTGOING = 4
 SERVER_IP = "192.0.2.1"
 CLIENT_IP = "192.0.2.200"  # the client side's own address: relay agent and INFORM ciaddr
 IFACE = "nst-a0"  # Lab.link's name for the first veth end in the server namespace
 
-_libc = ctypes.CDLL(None, use_errno=True)
 
 # Marker option codes: no DHCPv4 definition in Kea 2.2 or Nestor, so raw hex option-data
 # is accepted for them, and Kea never adds them by itself.
@@ -78,22 +73,6 @@ class ClassSpec:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@contextlib.contextmanager
-def inside(ns: Namespace) -> Iterator[None]:
-    """Run the body with this thread in ``ns``; always come back."""
-    own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
-    target = os.open(f"/run/netns/{ns.name}", os.O_RDONLY)
-    try:
-        if _libc.setns(target, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f"setns into {ns.name} failed")
-        try:
-            yield
-        finally:
-            if _libc.setns(own, CLONE_NEWNET) != 0:
-                raise OSError(ctypes.get_errno(), "setns back to the test's namespace failed")
-    finally:
-        os.close(target)
-        os.close(own)
 
 
 def kea_config(classes: Sequence[ClassSpec], *, option_defs: Sequence[dict[str, Any]] = (),

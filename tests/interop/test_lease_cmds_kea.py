@@ -27,7 +27,6 @@ import copy
 import json
 import os
 import re
-import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.integration.control_support import unix_raw
 from tests.netns import Lab, Proc, skip_unless_netns, wait_until
 
 from nestor.config.loader import load_text
@@ -89,18 +89,7 @@ def dhcp4(iface: str, sock: str) -> dict[str, Any]:
 
 def send(path: str, command: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
     """One command on a fresh connection; Kea answers and closes."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(timeout)
-        sock.connect(path)
-        sock.sendall(json.dumps(command).encode())
-        chunks = []
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    answer: dict[str, Any] = json.loads(b"".join(chunks))
+    answer: dict[str, Any] = json.loads(unix_raw(path, json.dumps(command).encode(), timeout))
     return answer
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.integration.control_support import unix_raw
 from tests.netns import Lab, Namespace, Proc, skip_unless_netns, wait_until
 
 from nestor.stats import HANDLERS, KEA_2_2, ServerStats, StatsManager, SubnetInfo
@@ -42,18 +42,7 @@ SERVER_ADDRESS = {4: "192.0.2.1/24", 6: "2001:db8:1::1/64"}
 
 def send(path: str, command: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
     """One command on a fresh connection; Kea answers and closes."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(timeout)
-        sock.connect(path)
-        sock.sendall(json.dumps(command).encode())
-        chunks = []
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    answer: dict[str, Any] = json.loads(b"".join(chunks))
+    answer: dict[str, Any] = json.loads(unix_raw(path, json.dumps(command).encode(), timeout))
     return answer
 
 
