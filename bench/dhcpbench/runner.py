@@ -119,13 +119,42 @@ def search(cfg: Settings, kind: str, config: Path, scenario: Scenario, period: f
     return finder.best, runs
 
 
+@dataclass
+class Confirmation:
+    """The long runs of one server and scenario: the rate they held and every run made."""
+
+    search_rate: int  # what the 10 s search found
+    rate: int  # the rate of the last group of long runs (the reported one)
+    sustained: bool  # whether a majority of that group passed
+    runs: list[RunResult]  # every long run, step-downs included
+    final: list[RunResult]  # the last group
+
+
 def confirm(cfg: Settings, kind: str, config: Path, scenario: Scenario, rate: int,
-            period: float, count: int) -> list[RunResult]:
-    """``count`` verified runs at ``rate`` (the figures that are reported)."""
-    runs = []
-    for _ in range(count):
-        result = one_run(cfg, kind, config, scenario, max(rate, 100), period, verify=True)
-        check_text = result.check.summary() if result.check else ""
-        cfg.say("  final  " + describe(result) + f"\n         check: {check_text}")
-        runs.append(result)
-    return runs
+            period: float, count: int, stepdowns: int = 0,
+            stepdown: float = 0.9) -> Confirmation:
+    """``count`` verified runs at ``rate``; fewer than a majority passing steps down.
+
+    A 10 s search step can pass just above what a server holds for longer (its
+    socket buffer absorbs the excess for a while, or a quiet moment helped), so
+    the reported rate is one at which most of the ``period`` runs passed: after a
+    failed group the rate drops by ``1 - stepdown`` and the group is run again, at
+    most ``stepdowns`` times. The last group is reported either way.
+    """
+    runs: list[RunResult] = []
+    current = max(rate, 100)
+    for attempt in range(stepdowns + 1):
+        group = []
+        for _ in range(count):
+            result = one_run(cfg, kind, config, scenario, current, period, verify=True)
+            check_text = result.check.summary() if result.check else ""
+            cfg.say("  final  " + describe(result) + f"\n         check: {check_text}")
+            group.append(result)
+        runs += group
+        held = sum(r.outcome.ok for r in group) * 2 > count
+        if held or attempt == stepdowns:
+            return Confirmation(rate, current, held, runs, group)
+        current = max(100, round(current * stepdown / 100) * 100)
+        cfg.say(f"  {kind}: fewer than {count // 2 + 1} of {count} runs passed; "
+                f"stepping down to {current}/s")
+    raise AssertionError("unreachable")
