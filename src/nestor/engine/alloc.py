@@ -54,12 +54,16 @@ class PoolCursor:
 class SubnetPools:
     """The pools of one subnet with the allocator state."""
 
-    __slots__ = ("by_start", "kind", "last", "ordered", "stamp", "starts")
+    __slots__ = ("by_start", "guarded", "kind", "last", "ordered", "size", "stamp", "starts")
 
     def __init__(self, subnet: Subnet) -> None:
         self.ordered = [PoolCursor(p, i, p.first) for i, p in enumerate(subnet.pools)]
         self.by_start = sorted(self.ordered, key=lambda c: c.pool.first)
         self.starts = [c.pool.first for c in self.by_start]
+        # Without class guards on pools every client may use all of them: the list
+        # and its total size are then the same for every query.
+        self.guarded = any(c.pool.client_classes for c in self.ordered)
+        self.size = sum(c.pool.size for c in self.ordered)
         self.kind = subnet.params.allocator or "iterative"
         # Kea starts a subnet's sequence at its broadcast address, in no pool.
         self.last = int(subnet.prefix.broadcast_address)
@@ -79,6 +83,9 @@ class SubnetPools:
         return None
 
     def permitted(self, classes: Container[str]) -> list[PoolCursor]:
+        """The pools the client may use, in configuration order (not to be changed)."""
+        if not self.guarded:
+            return self.ordered
         return [c for c in self.ordered if allowed(c.pool.client_classes, classes)]
 
     def find(self, classes: Container[str], usable: Callable[[int], bool],
@@ -90,7 +97,8 @@ class SubnetPools:
         self.stamp = next(_stamps)
         if self.kind == "random":
             return _random(order, usable, rng)
-        for _ in range(sum(c.pool.size for c in order)):
+        size = self.size if order is self.ordered else sum(c.pool.size for c in order)
+        for _ in range(size):
             addr, c = self._pick(order)
             if usable(addr):
                 return addr, c
@@ -99,7 +107,11 @@ class SubnetPools:
     def _pick(self, order: list[PoolCursor]) -> tuple[int, PoolCursor]:
         """The next candidate (Kea's ``IterativeAllocator::pickAddressInternal``)."""
         last = self.last
-        i = next((n for n, c in enumerate(order) if c.pool.first <= last <= c.pool.last), 0)
+        i = 0  # the pool holding the subnet's last address, else the first
+        for n, c in enumerate(order):
+            if c.pool.first <= last <= c.pool.last:
+                i = n
+                break
         while i < len(order):
             c = order[i]
             if not c.valid and c.cursor == c.pool.first:

@@ -16,9 +16,11 @@ neither does this.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from nestor.config.model import Config, NetworkParams, Reservation, Subnet
+from nestor.engine.replyopts import VIVSO, OptionBlock, add_vendor_options
+from nestor.errors import OptionDataError
 from nestor.leases.lease import INFINITY_LFT
 from nestor.wire.packet4 import BOOTREPLY, Packet4
 
@@ -29,11 +31,32 @@ def u32(value: int) -> bytes:
     return (value & _U32).to_bytes(4, "big")
 
 
+# One payload per message type, made once.
+_MESSAGE_TYPE = {n: bytes((n,)) for n in range(256)}
+_EMPTY_SNAME, _EMPTY_FILE = bytes(64), bytes(128)
+_new = object.__new__
+
+
 def new_reply(query: Packet4, mtype: int, ciaddr: int = 0) -> Packet4:
-    r = Packet4(BOOTREPLY, query.xid, query.chaddr, htype=query.htype, hlen=query.hlen,
-                hops=query.hops, flags=query.flags, ciaddr=ciaddr, giaddr=query.giaddr,
-                pad_to=0)
-    r.options = {53: bytes((mtype,))}
+    """The reply's header (RFC 2131 table 3) and its message type option.
+
+    Built slot by slot rather than through ``Packet4.__init__``: a reply is made per
+    query, and the constructor's keyword handling and padding of fields the reply
+    leaves empty cost more than the rest of this function. The result is the packet
+    ``Packet4(BOOTREPLY, xid, chaddr, htype=..., ..., pad_to=0)`` would be (a unit
+    test compares the two, slot by slot)."""
+    chaddr = query.chaddr
+    if len(chaddr) != 16:
+        if len(chaddr) > 16:
+            raise OptionDataError("chaddr longer than its field (16)")
+        chaddr = chaddr.ljust(16, b"\0")
+    r = _new(Packet4)
+    r.op, r.htype, r.hlen, r.hops, r.xid, r.secs = \
+        BOOTREPLY, query.htype, query.hlen, query.hops, query.xid, 0
+    r.flags, r.ciaddr, r.yiaddr, r.siaddr, r.giaddr = query.flags, ciaddr, 0, 0, query.giaddr
+    r.chaddr, r.sname, r.file = chaddr, _EMPTY_SNAME, _EMPTY_FILE
+    r.options = {53: _MESSAGE_TYPE[mtype]}
+    r.pad_to, r.quirks, r._raw = 0, 0, None
     return r
 
 
@@ -47,6 +70,31 @@ def finish(reply: Packet4, query: Packet4, extra: dict[int, bytes], echo_client_
     opts = reply.options
     for code in sorted(extra):
         opts[code] = extra[code]
+    rai = q.get(82)
+    if rai:
+        opts[82] = rai
+
+
+def finish_sorted(reply: Packet4, query: Packet4, base: dict[int, bytes],
+                  more: dict[int, bytes] | None, echo_client_id: bool) -> None:
+    """:func:`finish` for options already sorted by code (``base``, not changed) plus a
+    few per-client ones (``more``, which may be changed)."""
+    q = query.options
+    if echo_client_id and 61 in q:
+        if more is None:
+            more = {}
+        more[61] = q[61]
+    if 118 in q:
+        if more is None:
+            more = {}
+        more[118] = q[118]
+    opts = reply.options
+    if more is None:
+        opts.update(base)  # the common case: nothing to interleave
+    else:
+        merged = {**base, **more}
+        for code in sorted(merged):
+            opts[code] = merged[code]
     rai = q.get(82)
     if rai:
         opts[82] = rai
@@ -78,6 +126,48 @@ def tee_times(params: NetworkParams, lifetime: int) -> list[tuple[int, int]]:
     if 0 < t1 < ceiling:
         out.append((58, t1))
     return out
+
+
+# Distinct (request list, lifetime, server identifier) combinations kept per option
+# block; a cached lease's remaining lifetime makes the lifetime vary, hence a bound.
+_MEMO_LIMIT = 256
+
+
+def lease_options(block: OptionBlock, subnet: Subnet, prl: bytes | None, lifetime: int,
+                  server_id: int, query_options: Mapping[int, bytes]) -> dict[int, bytes]:
+    """The options of an OFFER or ACK that do not depend on the client, sorted by code:
+    the configured ones the request list ``prl`` selects (plus always-send and basic
+    ones), subnet mask (1), lease time (51), T2/T1 (59/58) and server identifier (54,
+    configured, else ``server_id``). The caller must not change the result.
+
+    They only depend on the arguments, so they are computed once per option block
+    (the block fixes subnet, pool, reservation and option-bearing classes) and reused;
+    the block owns the memo, so a new configuration starts afresh. A query with a
+    vendor option (125) is the exception: the reply's 125 depends on its content."""
+    if VIVSO in query_options:
+        return _lease_options(block, subnet, prl, lifetime, server_id, query_options)
+    key = (prl, lifetime, subnet.id, server_id)
+    memo = block.memo
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        found = memo[key] = _lease_options(block, subnet, prl, lifetime, server_id, {})
+    return found
+
+
+def _lease_options(block: OptionBlock, subnet: Subnet, prl: bytes | None, lifetime: int,
+                   server_id: int, query_options: Mapping[int, bytes]) -> dict[int, bytes]:
+    extra = dict(block.select(prl))
+    add_vendor_options(query_options, extra, block)
+    extra[1] = netmask(subnet)
+    extra[51] = u32(lifetime)
+    extra.pop(58, None)
+    extra.pop(59, None)
+    for code, value in tee_times(subnet.params, lifetime):
+        extra[code] = u32(value)
+    extra[54] = block.payloads.get(54) or u32(server_id)
+    return {code: extra[code] for code in sorted(extra)}
 
 
 Fields = tuple[int, bytes, bytes]  # siaddr (0: unset), sname, file (b"": unset)
@@ -115,6 +205,8 @@ class FixedFields:
 
     def apply(self, reply: Packet4, subnet: Subnet | None, classes: Sequence[str],
               host: Reservation | None) -> None:
+        if host is None and not self.subnets and not self.classes:
+            return  # nothing configured sets these fields: the reply keeps them empty
         layers: list[Fields] = []
         if subnet is not None and subnet.id in self.subnets:
             layers.append(self.subnets[subnet.id])

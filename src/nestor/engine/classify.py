@@ -82,10 +82,28 @@ class Classes(list[str]):
     option precedence and class-level lifetimes), with the expression context the
     later passes evaluate on and, when explaining, the trace of decisions."""
 
-    __slots__ = ("ctx", "pending", "trace")
-    ctx: Context4
+    __slots__ = ("_ctx", "_where", "known", "pending", "trace")
     trace: list[TraceEntry] | None
     pending: tuple[str, ...]  # reservation classes set once the address is chosen
+    known: bool | None  # KNOWN/UNKNOWN once the host lookup ran
+    _ctx: Context4 | None
+    _where: tuple[Packet4, str, int, int]  # what the context is made of
+
+    @property
+    def ctx(self) -> Context4:
+        """The expression context, made on first use: with no class test and no flexible
+        identifier nothing ever evaluates, and most queries never need it."""
+        ctx = self._ctx
+        if ctx is None:
+            query, iface, src, dst = self._where
+            ctx = self._ctx = Context4(query, iface=iface, src=src, dst=dst, classes=self,
+                                       known=self.known)
+        return ctx
+
+    def set_known(self, known: bool) -> None:
+        self.known = known
+        if self._ctx is not None:
+            self._ctx.known = known
 
     def add(self, name: str) -> None:
         if name not in self:
@@ -97,11 +115,24 @@ class Classifier:
 
     def __init__(self, config: Config) -> None:
         self.by_name: dict[str, ClientClass] = {c.name: c for c in config.client_classes}
+        # Classes setting a lease lifetime: a query in none of them (the usual case)
+        # takes its subnet's without looking at each of its classes.
+        self.lifetimes = frozenset(c.name for c in config.client_classes
+                                   if c.valid is not None or c.offer_lifetime is not None)
         self._tests: list[_Test] = [
             _Test(c.name, c.compiled, c.depend_on_known, c.only_if_required,
                   bool(c.template_test))
             for c in config.client_classes]
         self._by_test_name = {t.name: t for t in self._tests}
+        # The tests each pass runs, in configuration order (a query usually runs none).
+        runnable = [t for t in self._tests if not t.required_only and t.expr is not None]
+        self._at_receive = tuple(t for t in runnable if not t.after_hosts)
+        self._after_hosts = tuple(t for t in runnable if t.after_hosts)
+        # Pass 3 has work only where some pool, subnet or network requires classes.
+        self._any_required = any(
+            n.own.require_client_classes for n in config.shared_networks) or any(
+            s.own.require_client_classes or any(p.require_client_classes for p in s.pools)
+            for s in config.subnets)
         self._evaluated = frozenset(t.name for t in self._tests if t.expr is not None)
         self._network_required: dict[str, tuple[str, ...]] = {
             n.name: n.own.require_client_classes or () for n in config.shared_networks}
@@ -110,8 +141,11 @@ class Classifier:
                  given: Iterable[str] = (), trace: bool = False) -> Classes:
         """Pass 1: built-in classes (and ``given`` ones, e.g. BOOTP) and the tests that
         need nothing but the packet."""
-        classes = Classes([ALL, *given])
+        classes = Classes((ALL, *given) if given else (ALL,))
         classes.pending = ()
+        classes.known = None
+        classes._ctx = None
+        classes._where = (query, iface, src, dst)
         classes.trace = [TraceEntry(n, "built-in", "set", True) for n in classes] \
             if trace else None
         vendor = query.options.get(60)
@@ -121,8 +155,8 @@ class Classifier:
             classes.add(name)
             if classes.trace is not None:
                 classes.trace.append(TraceEntry(name, "built-in", "set", True))
-        classes.ctx = Context4(query, iface=iface, src=src, dst=dst, classes=classes)
-        self._pass(classes, after_hosts=False)
+        if self._at_receive:
+            self._pass(classes, after_hosts=False)
         _log_assigned(classes)
         return classes
 
@@ -156,9 +190,10 @@ class Classifier:
 
     def after_hosts(self, classes: Classes, known: bool) -> None:
         """Pass 2: KNOWN/UNKNOWN and the tests that depend on them."""
-        classes.ctx.known = known
+        classes.set_known(known)
         self._set(classes, (KNOWN if known else UNKNOWN,), "built-in")
-        self._pass(classes, after_hosts=True)
+        if self._after_hosts:
+            self._pass(classes, after_hosts=True)
         _log_assigned(classes)
 
     @staticmethod
@@ -170,10 +205,8 @@ class Classifier:
 
     def _pass(self, classes: Classes, after_hosts: bool) -> None:
         stage = PASS_HOSTS if after_hosts else PASS_RECEIVE
-        for test in self._tests:
-            if test.after_hosts == after_hosts and not test.required_only \
-                    and test.expr is not None:
-                self._evaluate(classes, test, stage)
+        for test in self._after_hosts if after_hosts else self._at_receive:
+            self._evaluate(classes, test, stage)
 
     def _evaluate(self, classes: Classes, test: _Test, stage: str) -> None:
         assert test.expr is not None
@@ -210,6 +243,8 @@ class Classifier:
         if classes.pending:
             self._set(classes, classes.pending, "reservation")
             classes.pending = ()
+        if not self._any_required:
+            return
         network = self._network_required.get(subnet.shared_network, ()) \
             if subnet.shared_network else ()
         self.required(classes, self.required_names(subnet, pool, network))

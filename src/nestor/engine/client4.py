@@ -69,6 +69,8 @@ def reserved_address(c: Client, pools: Pools) -> int:
     """Kea's ``hasAddressReservation``: the client's reserved address usable in some subnet
     of the network (moving ``c.subnet`` there), else 0. With reservations-out-of-pool an
     in-pool reservation does not count."""
+    if not c.hosts:
+        return 0  # no reservation found for the client anywhere
     ghost = c.hosts.get(GLOBAL_ID)
     gaddr = int(ghost.ipv4_address) if ghost is not None and ghost.ipv4_address else 0
     for s in c.network:
@@ -93,6 +95,8 @@ def _in_subnet(s: Subnet, addr: int) -> bool:
 def address_reserved(c: Client, addr: int, hosts: HostIndex, pools: Pools) -> bool:
     """Kea's ``addressReserved``: ``addr`` is reserved in the current subnet for a
     reservation that is not the client's own."""
+    if hosts.empty:
+        return False  # no reservations configured: nothing can be reserved
     p = c.subnet.params
     if not p.reservations_in_subnet:
         return False
@@ -109,7 +113,7 @@ def in_allowed_pool(c: Client, addr: int, pools: Pools) -> bool:
     """Kea's ``inAllowedPool``: some subnet of the network has ``addr`` in a pool the
     client may use; the client moves to that subnet."""
     for s in c.network:
-        if pools[s.id].in_allowed_pool(addr, c.classes) is not None:
+        if pools.by_subnet[s.id].in_allowed_pool(addr, c.classes) is not None:
             c.subnet = s
             return True
     return False
@@ -145,11 +149,12 @@ def valid_lifetime(c: Client, classifier: Classifier) -> int:
     if BOOTP in c.classes:
         return INFINITY_LFT  # BOOTP clients never renew (Kea's bootp hook)
     triplet: Triplet = c.subnet.valid
-    for name in c.classes:
-        cls = classifier.by_name.get(name)
-        if cls is not None and cls.valid is not None:
-            triplet = cls.valid
-            break
+    if classifier.lifetimes:
+        for name in c.classes:
+            cls = classifier.by_name.get(name)
+            if cls is not None and cls.valid is not None:
+                triplet = cls.valid
+                break
     asked = c.query.options.get(51)
     if asked is not None and len(asked) == 4:
         wanted = int.from_bytes(asked, "big")
@@ -162,8 +167,9 @@ def offer_lifetime(c: Client, classifier: Classifier) -> int:
     """Kea's ``getOfferLft`` (2.6+): allocate on DISCOVER for this long; 0 = do not."""
     if BOOTP in c.classes:
         return 0
-    for name in c.classes:
-        cls = classifier.by_name.get(name)
-        if cls is not None and cls.offer_lifetime is not None:
-            return cls.offer_lifetime
+    if classifier.lifetimes:
+        for name in c.classes:
+            cls = classifier.by_name.get(name)
+            if cls is not None and cls.offer_lifetime is not None:
+                return cls.offer_lifetime
     return c.subnet.params.offer_lifetime or 0

@@ -149,7 +149,7 @@ class Decider:
     # -- building blocks --------------------------------------------------------------
     def _new_lease(self, a: Allocation, addr: int, valid: int) -> Lease4:
         c = a.c
-        hit = self.pools[c.subnet.id].pool_of(addr)
+        hit = self.pools.by_subnet[c.subnet.id].pool_of(addr)
         name = a.name.resolve(addr) if a.name is not None else None
         return Lease4(addr, c.hwaddr, c.cid_for(c.subnet), valid, c.now, c.subnet.id,
                       fqdn_fwd=name is not None and name.fwd,
@@ -208,7 +208,7 @@ class Decider:
         tried = self.selector.network(c.subnet, c.classes)
         for s in tried:
             c.subnet = s
-            hit = self.pools[s.id].find(c.classes, lambda addr: self._free(addr, a),
+            hit = self.pools.by_subnet[s.id].find(c.classes, lambda addr: self._free(addr, a),
                                         self.pools.rng)
             if hit is not None:
                 grant = self._take(hit, a)

@@ -59,6 +59,7 @@ class LeaseBook:
         self.stats = stats
         self.pools = pools
         self.probation = int(str(config.globals.get("decline-probation-period", 86400)))
+        self._names: dict[tuple[int, str, int, bool], tuple[str, str | None, str | None]] = {}
 
     # -- statistics -------------------------------------------------------------------
     def bump(self, subnet_id: int, name: str, delta: int = 1, addr: int | None = None,
@@ -67,23 +68,41 @@ class LeaseBook:
 
         ``if_kept``: only statistics the server keeps (a Kea generation without
         them, e.g. 2.2 without ``v4-lease-reuses``, must not grow them)."""
-        add, stats = self.stats.add, self.stats
-        sname = f"subnet[{subnet_id}].{name}"
-        if not if_kept or sname in stats:
-            add(sname, delta)
-        if glob and (not if_kept or name in stats):
-            add(name, delta)
-        if addr is not None:
-            pools = self.pools.by_subnet.get(subnet_id)
-            hit = pools.pool_of(addr) if pools is not None else None
-            if hit is not None:
-                pname = f"subnet[{subnet_id}].pool[{hit.index}].{name}"
-                if pname in self.stats:
-                    add(pname, delta)
+        index = self._pool_index(subnet_id, addr) if addr is not None else -1
+        self.stats.add_many(self._targets(subnet_id, name, index, glob, if_kept), delta)
+
+    def _pool_index(self, subnet_id: int, addr: int) -> int:
+        pools = self.pools.by_subnet.get(subnet_id)
+        hit = pools.pool_of(addr) if pools is not None else None
+        return hit.index if hit is not None else -1
+
+    def _targets(self, subnet_id: int, name: str, index: int, glob: bool,
+                 if_kept: bool) -> list[str]:
+        """The statistic names a bump adds to, in order: subnet, global, pool. The pool's
+        only when the server keeps it (Kea 2.4+)."""
+        key = (subnet_id, name, index, glob)
+        names = self._names.get(key)
+        if names is None:
+            # Formatted once per configuration: the set of keys is bounded by subnets,
+            # pools and the few statistic names the engine uses.
+            names = self._names[key] = (
+                f"subnet[{subnet_id}].{name}", name if glob else None,
+                f"subnet[{subnet_id}].pool[{index}].{name}" if index >= 0 else None)
+        sname, gname, pname = names
+        stats = self.stats
+        out = [sname] if not if_kept or sname in stats else []
+        if gname is not None and (not if_kept or gname in stats):
+            out.append(gname)
+        if pname is not None and pname in stats:
+            out.append(pname)
+        return out
 
     def _assigned(self, lease: Lease4) -> None:
-        self.bump(lease.subnet_id, "assigned-addresses", 1, lease.addr)
-        self.bump(lease.subnet_id, "cumulative-assigned-addresses", 1, lease.addr, glob=True)
+        subnet_id = lease.subnet_id
+        index = self._pool_index(subnet_id, lease.addr)
+        targets = self._targets(subnet_id, "assigned-addresses", index, False, False)
+        targets += self._targets(subnet_id, "cumulative-assigned-addresses", index, True, False)
+        self.stats.add_many(targets, 1)
 
     def _reclaim_stats(self, old: Lease4) -> None:
         if old.state == DECLINED:

@@ -26,7 +26,7 @@ last), the first class configuring a code wins (ARM "Classification Steps").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nestor.config.model import Config, Pool, Reservation, Subnet
@@ -51,6 +51,10 @@ class OptionBlock:
     # the codes configured with always-send.
     vendor: dict[int, dict[int, bytes]] = field(default_factory=dict)
     vendor_always: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # Whatever callers derive from this block alone (see ``build4.lease_options``):
+    # it lives and dies with the block, so a rebuilt block never sees stale entries.
+    memo: dict[object, dict[int, bytes]] = field(default_factory=dict, compare=False,
+                                                 repr=False)
 
     def select(self, prl: bytes | None) -> list[tuple[int, bytes]]:
         """The (code, payload) pairs a reply carries for this request list."""
@@ -82,7 +86,7 @@ class ReplyOptions:
 
     def block(self, subnet: Subnet | None, pool: Pool | None, pool_index: int,
               host: Reservation | None, classes: Sequence[str]) -> OptionBlock:
-        relevant = tuple(c for c in classes if c in self._relevant)
+        relevant = tuple(c for c in classes if c in self._relevant) if self._relevant else ()
         host_key = id(host) if host is not None and host.options else 0
         key = (subnet.id if subnet is not None else -1,
                pool_index if pool is not None and pool.options else -1, relevant, host_key)
@@ -168,7 +172,7 @@ def _first_block(payload: bytes) -> tuple[int, list[tuple[int, bytes]]] | None:
         return None
 
 
-def add_vendor_options(query: dict[int, bytes], reply: dict[int, bytes],
+def add_vendor_options(query: Mapping[int, bytes], reply: dict[int, bytes],
                        block: OptionBlock) -> None:
     """Kea's ``appendRequestedVendorOptions``: vendor sub-options the client asks for in
     its option 125 (CableLabs' ORO, sub-option 1) and those configured with

@@ -28,6 +28,7 @@ from nestor.wire.options4 import MessageType
 from nestor.wire.packet4 import Packet4, ip4_text
 
 RELAY_SOURCE_PORT = 19  # RFC 8357 section 4
+_ACK, _NAK, _INFORM = int(MessageType.ACK), int(MessageType.NAK), bytes((MessageType.INFORM,))
 
 
 def _relay_port(query: Packet4, sport: int) -> int:
@@ -47,13 +48,13 @@ def route(query: Packet4, reply: Packet4, reply_type: int, ifindex: int, sport: 
     """The send target of ``reply`` (of ``reply_type``) answering ``query``."""
     giaddr, ciaddr = query.giaddr, query.ciaddr
     if giaddr:
-        if reply_type == MessageType.ACK and ciaddr and query.options.get(53) == b"\x08":
+        if reply_type == _ACK and ciaddr and query.options.get(53) == _INFORM:
             return unicast(ip4_text(ciaddr), DHCP4_CLIENT_PORT, ifindex, source)
         make = routed if use_routing else unicast
         return make(ip4_text(giaddr), _relay_port(query, sport), ifindex, source)
-    if ciaddr and reply_type != MessageType.NAK:
+    if ciaddr and reply_type != _NAK:
         return unicast(ip4_text(ciaddr), DHCP4_CLIENT_PORT, ifindex, source)
-    if reply_type == MessageType.NAK or query.flags & 0x8000:
+    if reply_type == _NAK or query.flags & 0x8000:
         return broadcast(ifindex, DHCP4_CLIENT_PORT, source)
     if reply.yiaddr:
         return direct(query.hwaddr, ip4_text(reply.yiaddr), ifindex, DHCP4_CLIENT_PORT, source)

@@ -84,10 +84,12 @@ class Server4State:
                    self.selector.network(subnet, classes), now)
         if early is not None:
             c.hosts[GLOBAL_ID] = early
-        find_hosts(c, self.hosts)
-        host = c.current_host()
+        if not self.hosts.empty:
+            find_hosts(c, self.hosts)
+        # Without a reservation found there is neither a current nor a global host.
+        host = c.current_host() if c.hosts else None
         self.classifier.after_lookup(classes, known=bool(c.hosts), current=host,
-                                     global_host=c.global_host(),
+                                     global_host=c.global_host() if c.hosts else None,
                                      shared=bool(subnet.shared_network),
                                      early=self.early_global)
         if DROP in classes:

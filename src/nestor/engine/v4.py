@@ -28,7 +28,14 @@ from dataclasses import dataclass
 
 from nestor.config.model import Config
 from nestor.engine import log4
-from nestor.engine.build4 import FixedFields, finish, netmask, new_reply, tee_times, u32
+from nestor.engine.build4 import (
+    FixedFields,
+    finish,
+    finish_sorted,
+    lease_options,
+    new_reply,
+    u32,
+)
 from nestor.engine.classify import BOOTP, DROP, Classes, Classifier
 from nestor.engine.expire4 import Reclaimer
 from nestor.engine.identity import ServerIds
@@ -341,27 +348,21 @@ class Engine4:
                      addr: int, lifetime: int) -> Reply4:
         c = served.client
         subnet = c.subnet
-        pool_hit = self.state.pools[subnet.id].pool_of(addr)
+        pool_hit = self.state.pools.by_subnet[subnet.id].pool_of(addr)
         pool = pool_hit.pool if pool_hit is not None else None
         self.classifier.required_for(c.classes, subnet, pool)
-        host = c.current_host()
+        host = c.current_host() if c.hosts else None
         block = self.options.block(subnet, pool, pool_hit.index if pool_hit else -1, host,
                                    c.classes)
         reply = new_reply(query, mtype, query.ciaddr if mtype == ACK else 0)
         reply.yiaddr = addr
-        extra = dict(block.select(query.parameter_request_list))
-        add_vendor_options(query.options, extra, block)
-        extra[1] = netmask(subnet)
-        extra[51] = u32(lifetime)
-        extra.pop(58, None)
-        extra.pop(59, None)
-        for code, value in tee_times(subnet.params, lifetime):
-            extra[code] = u32(value)
-        extra[54] = block.payloads.get(54) or u32(self._local(meta))
+        base = lease_options(block, subnet, query.options.get(55), lifetime,
+                             self._local(meta), query.options)
+        more = None
         if served.name is not None:
             name = served.name.resolve(addr)
-            extra[name.code] = name.payload
-        finish(reply, query, extra, self.echo_client_id)
+            more = {name.code: name.payload}
+        finish_sorted(reply, query, base, more, self.echo_client_id)
         self.fixed.apply(reply, subnet, c.classes, host)
         return self._send(reply, self._target(query, reply, mtype, meta), mtype, query)
 

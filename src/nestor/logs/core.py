@@ -31,6 +31,23 @@ from nestor.logs.pattern import Record
 
 DEFAULT_ROOT = "kea"  # Kea's root name until a program sets its own
 
+# The process id every record carries, read once instead of per message (a system
+# call each time); a forked child (lfc, a daemonised server) reads its own again.
+_pid = [os.getpid()]
+
+
+def _refresh_pid() -> None:
+    _pid[0] = os.getpid()
+
+
+os.register_at_fork(after_in_child=_refresh_pid)
+
+
+# Module constants: an enum member looked up on its class costs more than a global.
+_DEBUG, _INFO, _WARN = Severity.DEBUG, Severity.INFO, Severity.WARN
+_ERROR, _FATAL = Severity.ERROR, Severity.FATAL
+_NONE = int(Severity.NONE)
+
 
 class Output(Protocol):
     """Where records go: a console stream, a file, syslog (see outputs.py)."""
@@ -73,23 +90,23 @@ class Logger:
 
     def debug(self, level: int, ident: str, *args: object) -> None:
         if level <= self._dbg:
-            self.manager.emit(self, Severity.DEBUG, ident, args)
+            self.manager.emit(self, _DEBUG, ident, args)
 
     def info(self, ident: str, *args: object) -> None:
         if self._min <= 1:
-            self.manager.emit(self, Severity.INFO, ident, args)
+            self.manager.emit(self, _INFO, ident, args)
 
     def warn(self, ident: str, *args: object) -> None:
         if self._min <= 2:
-            self.manager.emit(self, Severity.WARN, ident, args)
+            self.manager.emit(self, _WARN, ident, args)
 
     def error(self, ident: str, *args: object) -> None:
         if self._min <= 3:
-            self.manager.emit(self, Severity.ERROR, ident, args)
+            self.manager.emit(self, _ERROR, ident, args)
 
     def fatal(self, ident: str, *args: object) -> None:
         if self._min <= 4:
-            self.manager.emit(self, Severity.FATAL, ident, args)
+            self.manager.emit(self, _FATAL, ident, args)
 
     def log(self, ident: str, *args: object) -> None:
         """Log at the severity (and debug level) the catalogue gives ``ident``.
@@ -120,7 +137,7 @@ class Logger:
         return level <= self._dbg
 
     def enabled(self, severity: Severity) -> bool:
-        return self._min <= severity and severity != Severity.NONE
+        return self._min <= severity < _NONE
 
     def __repr__(self) -> str:
         return f"<Logger {self.full_name} min={Severity(self._min).name} dbg={self._dbg}>"
@@ -186,10 +203,11 @@ class LogManager:
     def emit(self, logger: Logger, severity: Severity, ident: str,
              args: Sequence[object]) -> None:
         """Format once and hand the record to the logger's outputs."""
-        self.write(logger, severity, self.catalogue.render(ident, args))
+        if logger._outputs:  # a logger configured to write nowhere formats nothing
+            self.write(logger, severity, self.catalogue.render(ident, args))
 
     def write(self, logger: Logger, severity: Severity, message: str) -> None:
-        record = Record(time.time(), severity, logger.full_name, message, os.getpid(),
+        record = Record(time.time(), severity, logger.full_name, message, _pid[0],
                         threading.get_ident(), threading.get_native_id())
         for output in logger._outputs:
             try:
