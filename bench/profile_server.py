@@ -13,7 +13,8 @@ server's CPU seconds per second of load, and with ``--profile N`` py-spy's
 top functions (own time and total time) sampled over N seconds of the run.
 Everything started (namespaces, processes, by PID) is removed on exit, also on
 errors and Ctrl-C. Needs root, ``perfdhcp`` and, for ``--profile``, py-spy in
-the venv.
+the venv; ``--perf N`` adds ``perf``'s split of the server CPU's cycles (Python,
+C libraries, kernel), which py-spy cannot see (read :func:`profile`).
 """
 
 from __future__ import annotations
@@ -103,6 +104,16 @@ def perf_summary(text: str) -> dict[str, list[str]]:
 
 
 def profile(pid: int, seconds: float, top: int, workdir: Path) -> str:
+    """py-spy's view of ``seconds`` of the run (sampled without pausing the server).
+
+    Read the transport's share with care: py-spy charges the time a system call takes,
+    and the time the process waits for the CPU after one (the scheduler runs on the
+    way out of the kernel), to the Python line that made it. ``Transport4.send`` and
+    ``Receiver4.drain`` got 20-30 % of the samples in runs where ``perf`` (``--perf``)
+    put the kernel at 15-19 % of the server's cycles. (Pausing the server for each
+    sample, py-spy's default, cut its rate by about half in one run and showed the
+    transport just as high, so it is no cure.)
+    """
     spy = Path(sys.executable).with_name("py-spy")
     if not spy.exists():
         return "py-spy not installed in the venv"
@@ -111,6 +122,26 @@ def profile(pid: int, seconds: float, top: int, workdir: Path) -> str:
                     "-F", "-f", "raw", "-o", str(raw), "--nonblocking"],
                    capture_output=True, timeout=seconds + 30, check=False)
     return summarise(raw, top) if raw.exists() else "py-spy produced nothing"
+
+
+def perf_split(cpu: int, seconds: float, top: int, workdir: Path) -> str:
+    """``perf``'s cycles on the server's CPU: shares by program and library, then the
+    top kernel functions (where system calls and the network stack's softirq go)."""
+    if shutil.which("perf") is None:
+        return "perf not installed"
+    data = workdir / "perf.data"
+    subprocess.run(["perf", "record", "-C", str(cpu), "-o", str(data), "--", "sleep",
+                    f"{seconds:g}"], capture_output=True, timeout=seconds + 30, check=False)
+    lines = ["perf, cycles on the server's CPU by program and library:"]
+    for sort, extra in (("comm,dso", []), ("sym", ["--dso", "[kernel.kallsyms]"])):
+        out = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--no-children",
+                              "--sort", sort, "-g", "none", *extra],
+                             capture_output=True, text=True, timeout=120, check=False).stdout
+        rows = [line for line in out.splitlines() if line.strip() and line[0] != "#"]
+        if extra:
+            lines.append("kernel functions (share of all cycles on that CPU):")
+        lines.extend("  " + row.strip() for row in rows[:top])
+    return "\n".join(lines)
 
 
 def summarise(raw: Path, top: int) -> str:
@@ -156,9 +187,13 @@ def one_rate(lab: Lab, srv: Namespace, cli: Namespace, iface: str, args: argpars
                           "-R", str(args.clients), "-l", RELAY_ADDR, SERVER_ADDR],
                          label=f"perfdhcp{rate}")
         report = ""
-        if args.profile:
+        if args.profile or args.perf:
             time.sleep(min(1.0, args.period / 4))
+        if args.profile:
             report = profile(pid, args.profile, args.top, lab.workdir)
+        if args.perf:
+            report += ("\n" if report else "") + perf_split(args.server_cpu, args.perf,
+                                                           args.top, lab.workdir)
         perf.wait(args.period + 30)
         user1, sys1 = cpu_seconds(pid)
         user, system = user1 - cpu0[0], sys1 - cpu0[1]
@@ -201,6 +236,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=100000, help="perfdhcp -R")
     parser.add_argument("--profile", type=float, default=0, help="py-spy for N seconds")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--perf", type=float, default=0,
+                        help="perf record the server's CPU for N seconds (after --profile)")
     parser.add_argument("--server-cpu", type=int, default=0)
     parser.add_argument("--client-cpu", type=int, default=1)
     parser.add_argument("--variant", action="append", default=[], metavar="LABEL=SRC",

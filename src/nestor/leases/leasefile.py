@@ -126,7 +126,10 @@ def _load_rows(f: TextIO, number: int, path: str, header: Header, schema: Schema
 
 
 def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
+    written = os.write(fd, data)
+    if written == len(data):  # the usual case for a regular file: all at once
+        return
+    view = memoryview(data)[written:]
     while view:
         written = os.write(fd, view)
         view = view[written:]

@@ -32,7 +32,7 @@ from nestor.stats.manager import StatsManager
 from nestor.transport.route import SendTarget
 from nestor.transport.transport4 import SendError, Transport4
 from nestor.transport.udp4 import DEFAULT_BATCH, Datagram4, Receiver4
-from nestor.wire.packet4 import Packet4, PacketTooBig, parse4
+from nestor.wire.packet4 import DEFAULT_MAX_SIZE, Packet4, PacketTooBig, parse4
 
 log = get_logger("dhcp4")
 bad_log = get_logger("bad-packets")
@@ -63,7 +63,9 @@ def encode(reply: Packet4, query: Packet4) -> bytes:
     there (DHCP4_PACKET_SEND_FAIL).
     """
     try:
-        return reply.serialize(query.reply_size_limit())
+        # Most clients send no option 57: the RFC minimum, without the lookups.
+        limit = DEFAULT_MAX_SIZE if 57 not in query.options else query.reply_size_limit()
+        return reply.serialize(limit)
     except PacketTooBig:
         return reply.serialize(MAX_DATAGRAM)
 

@@ -50,6 +50,13 @@ from nestor.transport.udp4 import (
 
 _BROADCAST_PACKED = socket.inet_aton(BROADCAST_ADDRESS)
 _ANY = "0.0.0.0"
+# Bound on the remembered unicast routes (see Transport4.send): one per interface and
+# source address in practice, since the source is one of ours or "".
+_ROUTES_MAX = 1024
+
+# A remembered way to send an IP unicast: the socket's bound sendmsg and its control
+# data (IP_PKTINFO), or its bound sendto and None when no control data is wanted.
+_Route = tuple[Callable[..., int], list[tuple[int, int, bytes]] | None]
 
 
 class SendError(NestorError):
@@ -95,6 +102,9 @@ class Transport4:
         self._pending: list[ListenInterface] = []
         self._names: dict[int, str] = {}
         self._pktinfo: dict[tuple[int, str], list[tuple[int, int, bytes]]] = {}
+        # (kind, ifindex, source) -> how to send such an IP unicast; see send().
+        self._routes: dict[tuple[int, int, str], _Route] = {}
+        self._client_port = self.settings.client_port
         senders: Mapping[TargetKind, Callable[[bytes, SendTarget, int], None]] = {
             TargetKind.UNICAST: self._send_unicast,
             TargetKind.ROUTED: self._send_unicast if self.raw else self._send_routed,
@@ -127,6 +137,7 @@ class Transport4:
         namespace.
         """
         pending, self._pending = self._pending, []
+        self._routes.clear()  # a new link may now own an ifindex or address
         self.failures = [f for f in self.failures if f.ifname not in
                          {li.iface.name for li in pending}]
         for li in pending:
@@ -217,6 +228,7 @@ class Transport4:
         self._by_address.clear()
         self._links_by_address.clear()
         self._pktinfo.clear()
+        self._routes.clear()
 
     def __enter__(self) -> Transport4:
         return self
@@ -228,10 +240,23 @@ class Transport4:
     # -- sending -------------------------------------------------------------
 
     def send(self, payload: bytes, target: SendTarget) -> None:
-        """Send one reply as ``target`` says; SendError if the kernel refuses it."""
-        port = self.settings.client_port or target.port
+        """Send one reply as ``target`` says; SendError if the kernel refuses it.
+
+        Nearly every reply is an IP unicast (to a relay, or to a renewing client)
+        from one of a handful of (interface, source) pairs, so the socket and
+        control data for each pair are worked out once and remembered: the
+        per-reply work is then one dict lookup and the system call.
+        """
+        kind, ifindex, address, port, source, _mac = target
+        port = self._client_port or port
         try:
-            self._senders[target.kind](payload, target, port)
+            route = self._routes.get((kind, ifindex, source))
+            if route is None:
+                self._senders[kind](payload, target, port)
+            elif route[1] is None:
+                route[0](payload, (address, port))
+            else:
+                route[0]([payload], route[1], 0, (address, port))
         except OSError as exc:
             raise SendError(f"pkt4 send failed to {target.address}:{port} via interface "
                             f"index {target.ifindex}: {exc.strerror or exc}") from exc
@@ -268,15 +293,26 @@ class Transport4:
     def _send_unicast(self, payload: bytes, target: SendTarget, port: int) -> None:
         link = self._link(target)
         source = self._source(link, target.source)
-        self._socket_for(link, source).sendmsg(
-            [payload], self._ancillary(link.ifindex, source), 0, (target.address, port))
+        sendmsg = self._socket_for(link, source).sendmsg
+        anc = self._ancillary(link.ifindex, source)
+        sendmsg([payload], anc, 0, (target.address, port))
+        self._remember(target, (sendmsg, anc))
 
     def _send_routed(self, payload: bytes, target: SendTarget, port: int) -> None:
         # No IP_PKTINFO: the socket's bound address is the source and the routing
         # table picks the way out (outbound-interface use-routing).
         link = self._link(target)
         source = self._source(link, target.source)
-        self._socket_for(link, source).sendto(payload, (target.address, port))
+        sendto = self._socket_for(link, source).sendto
+        sendto(payload, (target.address, port))
+        self._remember(target, (sendto, None))
+
+    def _remember(self, target: SendTarget, route: _Route) -> None:
+        """Keep how this unicast went out for the next one with the same kind,
+        interface and source: the choice depends on nothing else."""
+        if len(self._routes) >= _ROUTES_MAX:
+            self._routes.clear()
+        self._routes[(target.kind, target.ifindex, target.source)] = route
 
     def _send_broadcast(self, payload: bytes, target: SendTarget, port: int) -> None:
         link = self._link(target)

@@ -346,6 +346,19 @@ def _code_label(code: int) -> str:
         return str(code)
 
 
+# Texts of the addresses ip4_text saw last. A server converts the same few again and
+# again (its own addresses, its relays' giaddr) two or three times per message; the
+# bound keeps client addresses (ciaddr, yiaddr), which rarely repeat, from growing it.
+_TEXTS: dict[int, str] = {}
+_TEXTS_MAX = 4096
+
+
 def ip4_text(addr: int) -> str:
-    """Dotted quad of an address held as an int."""
-    return f"{addr >> 24 & 255}.{addr >> 16 & 255}.{addr >> 8 & 255}.{addr & 255}"
+    """Dotted quad of an address held as an int (0 to 2**32 - 1)."""
+    text = _TEXTS.get(addr)
+    if text is None:
+        text = f"{addr >> 24 & 255}.{addr >> 16 & 255}.{addr >> 8 & 255}.{addr & 255}"
+        if len(_TEXTS) >= _TEXTS_MAX:
+            _TEXTS.clear()
+        _TEXTS[addr] = text
+    return text
