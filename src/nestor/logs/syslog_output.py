@@ -40,6 +40,13 @@ PRIORITIES = {Severity.DEBUG: 7, Severity.INFO: 6, Severity.WARN: 4, Severity.ER
               Severity.FATAL: 2}
 
 
+def _rfc3164_time(second: float) -> str:
+    """``Nov  9 07:35:42``: local time, the day padded with a space (RFC 3164 section 4.1.2)."""
+    stamp = time.localtime(second)
+    return (time.strftime("%b ", stamp) + f"{stamp.tm_mday:2d}"
+            + time.strftime(" %H:%M:%S", stamp))
+
+
 def facility_code(name: str) -> int:
     """log4cplus's lookup; unknown names give 0, which syslog(3) sends as ``user``."""
     code = FACILITIES.get(name.strip().lower(), 0)
@@ -58,13 +65,17 @@ class SyslogOutput:
         self._sock: socket.socket | None = None
         self._closed = False
         self._lock = threading.Lock()
+        # (second, its RFC 3164 timestamp): many datagrams share a second.
+        self._stamp: tuple[float, str] = (-0.5, "")
 
     def frame(self, record: Record) -> bytes:
         priority = self.facility * 8 + PRIORITIES.get(record.severity, 6)
-        stamp = time.localtime(record.created)
-        when = time.strftime("%b ", stamp) + f"{stamp.tm_mday:2d}" + time.strftime(" %H:%M:%S",
-                                                                                   stamp)
-        return f"<{priority}>{when} {self.ident}: {self.layout(record)}".encode(
+        second = record.created // 1  # localtime() rounds down, also before 1970
+        key, when = self._stamp
+        if key != second:
+            when = _rfc3164_time(second)
+            self._stamp = (second, when)
+        return f"<{priority}>{when} {self.ident}: {self.layout.format(record)}".encode(
             "utf-8", "backslashreplace")
 
     def emit(self, record: Record) -> None:

@@ -154,7 +154,7 @@ def test_reconfiguring_closes_what_is_no_longer_used(tmp_path: Path,
     configure([{"name": ROOT, "severity": "INFO", "output_options": out(tmp_path / "2.log")}],
               ROOT, manager=manager)
     emit_all(manager)
-    assert first.sink._file is None  # type: ignore[attr-defined]
+    assert first.sink.closed  # type: ignore[attr-defined]
     assert ids(tmp_path / "1.log") == [] and len(ids(tmp_path / "2.log")) == 3
 
 
