@@ -14,17 +14,16 @@ not be empty nor be given together with ``test``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nestor.config.source import PMap, error_at
 from nestor.errors import ConfigError
-from nestor.expr import (
-    BUILTIN_CLASSES,
-    Expression,
-    ExpressionError,
-    compile_expression,
-    is_builtin_class,
-)
+from nestor.expr.builtins import BUILTIN_CLASSES, is_builtin_class
 from nestor.wire.optdefs import DefinitionSet
+
+if TYPE_CHECKING:
+    from nestor.expr.errors import ExpressionError
+    from nestor.expr.expression import Expression
 
 __all__ = ["ClassTest", "DefinedClasses", "check_builtin_names"]
 
@@ -78,6 +77,9 @@ class DefinedClasses:
         if "test" not in m:
             return ClassTest()
         text = str(m["test"])
+        # Imported here: the parser and evaluator are only needed when a class has a test.
+        from nestor.expr.errors import ExpressionError
+        from nestor.expr.expression import compile_expression
         try:
             expr = compile_expression(text, self.universe, defs=self.defs,
                                       is_defined=self._is_defined, class_name=name)
@@ -89,6 +91,8 @@ class DefinedClasses:
         text = str(m["template-test"])
         if not text:
             raise error_at("expression can not be empty", m.value_mark("template-test"))
+        from nestor.expr.errors import ExpressionError
+        from nestor.expr.expression import compile_expression
         try:
             expr = compile_expression(text, self.universe, defs=self.defs,
                                       class_name=name, string=True)

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from nestor.config import fastjson
 from nestor.config.source import Mark, PList, PMap, Source, error_at
 from nestor.errors import ConfigError
 
@@ -262,6 +263,7 @@ class _Parser:
         self.pos = 0
         self.depth = 0
         self.warnings: list[tuple[str, Mark]] = []
+        self.made: list[PMap | PList] = []  # every container, in the order it was opened
 
     def fail(self, tok: Token, expecting: str = "") -> ConfigError:
         what = tok[0] if tok[0] in _PUNCT else kind_name(tok[0])
@@ -322,6 +324,7 @@ class _Parser:
         self._enter(open_tok)
         tokens = self.tokens
         result = PMap(Mark(open_tok[2], open_tok[3]))
+        self.made.append(result)
         if tokens[self.pos][0] == "}":
             self._close(result)
             return result
@@ -360,6 +363,7 @@ class _Parser:
         self._enter(open_tok)
         tokens = self.tokens
         result = PList(Mark(open_tok[2], open_tok[3]))
+        self.made.append(result)
         if tokens[self.pos][0] == "]":
             self._close(result)
             return result
@@ -373,16 +377,38 @@ class _Parser:
         return result
 
 
-def parse_source(src: Source, reader: Reader = _read_file,
-                 top_key: TopKeyCheck | None = None) -> ParseResult:
-    """Parse one source (following its includes) into position-keeping values."""
+def _careful(src: Source, reader: Reader,
+             top_key: TopKeyCheck | None) -> tuple[ParseResult, list[PMap | PList]]:
+    """The token-by-token reading, with every position: the result and its containers."""
     lexer = _Lexer(reader)
     lexer.run(src)
     if not lexer.tokens:
         raise error_at("syntax error, unexpected end of file, expecting {", Mark(src, 0))
     parser = _Parser(lexer.tokens, Mark(src, len(src.text)), top_key)
     value = parser.document()
-    return ParseResult(value, lexer.sources, parser.warnings)
+    return ParseResult(value, lexer.sources, parser.warnings), parser.made
+
+
+def _twins(src: Source) -> list[PMap | PList]:
+    """The containers of a document the fast path read, now with their positions."""
+    return _careful(src, _read_file, None)[1]
+
+
+def parse_source(src: Source, reader: Reader = _read_file,
+                 top_key: TopKeyCheck | None = None) -> ParseResult:
+    """Parse one source (following its includes) into position-keeping values.
+
+    The fast path (:mod:`nestor.config.fastjson`) reads most files; whatever it
+    declines, and every error and warning, comes from the careful reader here.
+    """
+    fast = fastjson.read(src, _twins, MAX_NESTING)
+    if fast is None:
+        return _careful(src, reader, top_key)[0]
+    value = fast[0]
+    if top_key is not None and isinstance(value, PMap):
+        for key in value:
+            top_key(key, value.key_mark(key))
+    return ParseResult(value, [src])
 
 
 def parse_text(text: str, name: str = "<string>", reader: Reader = _read_file,

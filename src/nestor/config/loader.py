@@ -8,6 +8,9 @@ refuses them, and so does Nestor, with a message saying what to do instead.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from nestor.config.build import build
@@ -40,6 +43,24 @@ class Loaded:
     config: Config
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a configuration is read and built.
+
+    A big configuration makes hundreds of thousands of containers that all stay
+    alive; each automatic collection would walk them again for nothing (about
+    half of the load time of a 10,000-subnet file). Reading makes no cycles
+    worth collecting, so the collector just waits until the load is over.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _top_mark(result: ParseResult) -> Mark | None:
@@ -107,10 +128,12 @@ def load_file(path: str, universe: int, system: SystemChecks | None = None,
 
     Raises :class:`~nestor.errors.ConfigError` naming file, line and column.
     """
-    return load_parsed(parse_file(path, reader, top_key_check(universe)), universe, system)
+    with gc_paused():
+        return load_parsed(parse_file(path, reader, top_key_check(universe)), universe, system)
 
 
 def load_text(text: str, universe: int, name: str = "<string>",
               system: SystemChecks | None = None, reader: Reader = _read_file) -> Loaded:
-    return load_parsed(parse_source(Source(name, text), reader, top_key_check(universe)),
-                       universe, system)
+    with gc_paused():
+        return load_parsed(parse_source(Source(name, text), reader, top_key_check(universe)),
+                           universe, system)

@@ -25,17 +25,18 @@ from nestor.config.params import (
     triplet,
 )
 from nestor.config.pools import RangeSet, build_pd_pool, build_pool, parse_prefix
-from nestor.config.source import Mark, PList, PMap, error_at
+from nestor.config.source import Place, PList, PMap, error_at, mark_at
 from nestor.wire.optdefs import DefinitionSet
 
 MAX_SUBNET_ID = 4294967294  # 0xffffffff is Kea's SUBNET_ID_UNUSED
 InterfaceCheck = Callable[[str], bool]
 
 
-def _maps(value: object) -> list[tuple[PMap, Mark | None]]:
+def _maps(value: object) -> list[tuple[PMap, Place]]:
+    """The maps of a list, each with its place in it (for a position in an error)."""
     if not isinstance(value, PList):
         return []
-    return [(v, value.item_mark(i)) for i, v in enumerate(value) if isinstance(v, PMap)]
+    return [(v, (value, i)) for i, v in enumerate(value) if isinstance(v, PMap)]
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -88,8 +89,8 @@ class NetworkBuilder:
             net = SharedNetwork(name, scope.own, scope.params, options=self.options(
                 m.get("option-data")), user_context=_context(m))
             iface = net.params.interface or ""
-            for sm, smark in _maps(m.get(key)):
-                subnet = self.subnet(sm, smark, scope, name)
+            for sm, place in _maps(m.get(key)):
+                subnet = self.subnet(sm, place, scope, name)
                 if iface and subnet.params.interface and subnet.params.interface != iface:
                     raise error_at(f"Subnet {subnet.text} has specified interface "
                                    f"{subnet.params.interface}, but earlier subnet in the same "
@@ -101,8 +102,8 @@ class NetworkBuilder:
         return out
 
     def top_subnets(self, value: object, parent: Scope) -> None:
-        for m, mark in _maps(value):
-            self.subnet(m, mark, parent, "")
+        for m, place in _maps(value):
+            self.subnet(m, place, parent, "")
 
     def _scope(self, m: PMap, parent: Scope) -> _NetScope:
         """A shared network's or subnet's parameters merged over its parent's, checked."""
@@ -133,7 +134,7 @@ class NetworkBuilder:
             raise error_at(f"Specified network interface name {name} for {what} is not "
                            "present in the system", m.value_mark("interface"))
 
-    def _subnet_id(self, m: PMap, mark: Mark | None) -> int:
+    def _subnet_id(self, m: PMap, place: Place) -> int:
         sid = m.get("id", 0)
         assert isinstance(sid, int)
         if not 0 <= sid <= MAX_SUBNET_ID:
@@ -143,15 +144,15 @@ class NetworkBuilder:
             sid = self._next_auto
             self._next_auto += 1
         if sid in self._ids:
-            where = m.value_mark("id") if "id" in m else mark
+            where = m.value_mark("id") if "id" in m else mark_at(place)
             raise error_at(f"ID of the new IPv{self.universe} subnet '{sid}' is already in use",
                            where)
         self._ids.add(sid)
         return sid
 
-    def subnet(self, m: PMap, mark: Mark | None, parent: Scope, network: str) -> Subnet:
-        net, text = parse_prefix(str(m["subnet"]), self.universe, m.value_mark("subnet"))
-        sid = self._subnet_id(m, mark)
+    def subnet(self, m: PMap, place: Place, parent: Scope, network: str) -> Subnet:
+        net, text = parse_prefix(str(m["subnet"]), self.universe, (m, "subnet"))
+        sid = self._subnet_id(m, place)
         if text in self._prefixes:
             raise error_at(f"subnet with the prefix of '{text}' already exists", m.mark)
         self._prefixes.add(text)

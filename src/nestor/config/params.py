@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from nestor.config.model import NetworkParams, Triplet
-from nestor.config.source import Mark, PList, PMap, error_at
+from nestor.config.source import Mark, Place, PList, PMap, error_at, mark_at
+from nestor.wire.opttypes import dotted_quad
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -207,19 +208,28 @@ def check_relay(m: PMap, family: int) -> None:
     relay = m.get("relay")
     if not isinstance(relay, PMap):
         return
-    items: list[tuple[object, Mark | None]] = []
+    places: list[tuple[object, Place]] = []
     if "ip-address" in relay:
-        items.append((relay["ip-address"], relay.value_mark("ip-address")))
+        places.append((relay["ip-address"], (relay, "ip-address")))
     addrs = relay.get("ip-addresses")
     if isinstance(addrs, PList):
-        items.extend((a, addrs.item_mark(i)) for i, a in enumerate(addrs))
-    for addr, mark in items:
-        try:
-            ip = ipaddress.ip_address(str(addr))
-        except ValueError:
-            raise error_at(f"address {addr} is not a valid: IPv{family}address", mark) from None
-        if ip.version != family:
-            raise error_at(f"address {addr} is not a: IPv{family}address", mark)
+        places.extend((a, (addrs, i)) for i, a in enumerate(addrs))
+    for addr, place in places:
+        version = _version(str(addr))
+        if version == 0:
+            raise error_at(f"address {addr} is not a valid: IPv{family}address", mark_at(place))
+        if version != family:
+            raise error_at(f"address {addr} is not a: IPv{family}address", mark_at(place))
+
+
+def _version(text: str) -> int:
+    """4 or 6 for an address, 0 for anything else."""
+    if dotted_quad(text) is not None:
+        return 4
+    try:
+        return ipaddress.ip_address(text).version
+    except ValueError:
+        return 0
 
 
 def _is_v4(text: str) -> bool:

@@ -10,24 +10,22 @@ prefixes come from anywhere).
 from __future__ import annotations
 
 import ipaddress
-import re
 from bisect import bisect_left
 
 from nestor.config.model import IPNetwork, PdPool, Pool
-from nestor.config.source import Mark, PMap, error_at
+from nestor.config.source import Place, PMap, error_at, mark_at
+from nestor.wire.opttypes import dotted_quad
 
 _POOL_TYPES = {4: "V4", 6: "IA_NA"}
-_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_DOTTED = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
 
 
 def ip_of(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     """``ipaddress.ip_address`` with a fast path for dotted quads: configurations with
     thousands of subnets spend most of their load time parsing IPv4 addresses."""
-    m = _DOTTED.fullmatch(text)
-    if m is not None:
-        a, b, c, d = m.groups()
-        return ipaddress.IPv4Address((int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d))
+    quad = dotted_quad(text)
+    if quad is not None:
+        a, b, c, d = quad
+        return ipaddress.IPv4Address((a << 24) | (b << 16) | (c << 8) | d)
     return ipaddress.ip_address(text)
 
 
@@ -38,26 +36,40 @@ def network_of(addr: ipaddress.IPv4Address | ipaddress.IPv6Address, length: int)
     return ipaddress.IPv6Network((int(addr), length), strict=False)
 
 
-def parse_prefix(text: str, family: int, mark: Mark | None) -> tuple[IPNetwork, str]:
-    """A subnet prefix; returns the network and Kea's text form (address as written)."""
+def _address(text: str) -> tuple[int, int, str]:
+    """IP version, integer value and canonical text of an address (ValueError if none)."""
+    quad = dotted_quad(text)
+    if quad is not None:  # a dotted quad is already in canonical form
+        a, b, c, d = quad
+        return 4, (a << 24) | (b << 16) | (c << 8) | d, text
+    addr = ipaddress.ip_address(text)
+    return addr.version, int(addr), str(addr)
+
+
+def parse_prefix(text: str, family: int, where: Place) -> tuple[IPNetwork, str]:
+    """A subnet prefix (written at ``where``); returns the network and Kea's text form
+    (address as written)."""
     s = text.strip()
     addr_text, slash, len_text = s.partition("/")
     if not slash:
-        raise error_at(f"Invalid subnet syntax (prefix/len expected):{s}", mark)
+        raise error_at(f"Invalid subnet syntax (prefix/len expected):{s}", mark_at(where))
     try:
-        addr = ip_of(addr_text.strip())
+        version, value, canonical = _address(addr_text.strip())
     except ValueError:
         raise error_at(f"Failed to convert string to address '{addr_text.strip()}': "
-                       "Invalid argument", mark) from None
-    if addr.version != family:
-        raise error_at(f"Non IPv{family} prefix {addr} specified in subnet{family}", mark)
+                       "Invalid argument", mark_at(where)) from None
+    if version != family:
+        raise error_at(f"Non IPv{family} prefix {canonical} specified in subnet{family}",
+                       mark_at(where))
     length = len_text.strip()
-    if not length.isdigit() or int(length) > addr.max_prefixlen:
-        raise error_at(f"Invalid prefix length specified for subnet: {length}", mark)
-    return network_of(addr, int(length)), f"{addr}/{int(length)}"
+    if not length.isdigit() or int(length) > (32 if version == 4 else 128):
+        raise error_at(f"Invalid prefix length specified for subnet: {length}", mark_at(where))
+    net: IPNetwork = ipaddress.IPv4Network((value, int(length)), strict=False) if version == 4 \
+        else ipaddress.IPv6Network((value, int(length)), strict=False)
+    return net, f"{canonical}/{int(length)}"
 
 
-def _pool_bounds(text: str, family: int, mark: Mark | None) -> tuple[int, int]:
+def _pool_bounds(text: str, family: int, where: Place) -> tuple[int, int]:
     s = text.strip()
     try:
         if "/" in s:
@@ -68,15 +80,16 @@ def _pool_bounds(text: str, family: int, mark: Mark | None) -> tuple[int, int]:
             return int(net.network_address), int(net.broadcast_address)
         if "-" in s:
             first_t, _, last_t = s.partition("-")
-            first = ip_of(first_t.strip())
-            last = ip_of(last_t.strip())
-            if first.version != family or last.version != family or int(last) < int(first):
+            first_v, first, _ = _address(first_t.strip())
+            last_v, last, _ = _address(last_t.strip())
+            if first_v != family or last_v != family or last < first:
                 raise ValueError
-            return int(first), int(last)
+            return first, last
     except ValueError:
-        raise error_at(f"Failed to create pool defined by: {s.replace(' ', '')}", mark) from None
+        raise error_at(f"Failed to create pool defined by: {s.replace(' ', '')}",
+                       mark_at(where)) from None
     raise error_at(f"invalid pool definition: {s}. There are two acceptable formats "
-                   "<min address-max address> or <prefix/len>", mark)
+                   "<min address-max address> or <prefix/len>", mark_at(where))
 
 
 def _text(family: int, first: int, last: int) -> str:
@@ -109,17 +122,18 @@ def build_pool(m: PMap, family: int, subnet: IPNetwork, subnet_text: str,
                taken: RangeSet) -> Pool:
     """One ``pools`` entry (options are attached by the caller)."""
     text = str(m["pool"])
-    mark = m.value_mark("pool")
-    first, last = _pool_bounds(text, family, mark)
+    first, last = _pool_bounds(text, family, (m, "pool"))
     kind = _POOL_TYPES[family]
-    if first < int(subnet.network_address) or last > int(subnet.broadcast_address):
+    lowest = int(subnet.network_address)
+    highest = lowest | ((1 << (subnet.max_prefixlen - subnet.prefixlen)) - 1)
+    if first < lowest or last > highest:
         raise error_at(f"a pool of type {kind}, with the following address range: "
                        f"{_text(family, first, last)} does not match the prefix of a subnet: "
-                       f"{subnet_text} to which it is being added", mark)
+                       f"{subnet_text} to which it is being added", m.value_mark("pool"))
     if taken.overlaps(first, last):
         raise error_at(f"a pool of type {kind}, with the following address range: "
                        f"{_text(family, first, last)} overlaps with an existing pool in the "
-                       f"subnet: {subnet_text} to which it is being added", mark)
+                       f"subnet: {subnet_text} to which it is being added", m.value_mark("pool"))
     taken.add(first, last)
     return Pool(first, last, text.strip())
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from nestor.config.source import Mark, PList, PMap, error_at
+from nestor.config.source import Place, PList, PMap, error_at, mark_at
 
 
 class Gen(Enum):
@@ -122,19 +122,19 @@ def _scalar_ok(kind: Kind, value: object) -> bool:
     return isinstance(value, str)
 
 
-def _check_scalar(spec: Scalar, value: object, name: str, where: str, mark: Mark | None) -> None:
+def _check_scalar(spec: Scalar, value: object, name: str, where: str, place: Place) -> None:
     if not _scalar_ok(spec.kind, value):
         raise error_at(f"invalid type for parameter '{name}' in {where} map: expecting "
-                       f"{spec.kind.value}, got {kind_of(value)}", mark)
+                       f"{spec.kind.value}, got {kind_of(value)}", mark_at(place))
     if spec.choices is not None and value not in spec.choices:
         allowed = ", ".join(sorted(spec.choices))
         raise error_at(f"unsupported value '{value}' for parameter '{name}' "
-                       f"(expecting one of: {allowed})", mark)
+                       f"(expecting one of: {allowed})", mark_at(place))
     if spec.lo is not None or spec.hi is not None:
         assert isinstance(value, int | float)
         if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
             raise error_at(f"out of range value ({value}) specified for parameter '{name}' "
-                           f"(expected {_fmt(spec.lo)}..{_fmt(spec.hi)})", mark)
+                           f"(expected {_fmt(spec.lo)}..{_fmt(spec.hi)})", mark_at(place))
 
 
 def _fmt(bound: float | None) -> str:
@@ -143,19 +143,29 @@ def _fmt(bound: float | None) -> str:
     return str(int(bound)) if float(bound).is_integer() else str(bound)
 
 
-def check(spec: Spec, value: object, name: str, where: str, mark: Mark | None) -> None:
-    """Validate ``value`` (named ``name``, inside a ``where`` map) against ``spec``."""
+# The Python type a value of each kind has when it is plainly right; a bool is an int
+# in Python but never an integer in JSON, hence exact types.
+_EXACT: dict[Kind, type] = {Kind.INT: int, Kind.FLOAT: float, Kind.BOOL: bool, Kind.STR: str}
+
+
+def check(spec: Spec, value: object, name: str, where: str, place: Place) -> None:
+    """Validate ``value`` (named ``name``, inside a ``where`` map, found at ``place``)
+    against ``spec``."""
     if isinstance(spec, Scalar):
-        _check_scalar(spec, value, name, where, mark)
+        # Most values are a plain scalar of the right type with nothing more to check.
+        if type(value) is _EXACT.get(spec.kind) and spec.choices is None \
+                and spec.lo is None and spec.hi is None:
+            return
+        _check_scalar(spec, value, name, where, place)
     elif isinstance(spec, ListSpec):
         if not isinstance(value, PList):
             raise error_at(f"invalid type for parameter '{name}' in {where} map: expecting "
-                           f"list, got {kind_of(value)}", mark)
+                           f"list, got {kind_of(value)}", mark_at(place))
         check_list(spec, value, name)
     else:
         if not isinstance(value, PMap):
             raise error_at(f"invalid type for parameter '{name}' in {where} map: expecting "
-                           f"map, got {kind_of(value)}", mark)
+                           f"map, got {kind_of(value)}", mark_at(place))
         check_map(spec, value)
 
 
@@ -163,14 +173,14 @@ def check_list(spec: ListSpec, items: PList, name: str) -> None:
     if spec.non_empty and not items:
         raise error_at(f"empty '{name}' list: at least one entry is required",
                        items.end or items.mark)
-    seen: dict[object, int] = {}
+    seen: set[object] = set()
+    item_spec = spec.item
     for i, item in enumerate(items):
-        mark = items.item_mark(i)
-        check(spec.item, item, name, name, mark)
+        check(item_spec, item, name, name, (items, i))
         if spec.unique and isinstance(item, str):
             if item in seen:
-                raise error_at(f"duplicate entry '{item}' in '{name}' list", mark)
-            seen[item] = i
+                raise error_at(f"duplicate entry '{item}' in '{name}' list", items.item_mark(i))
+            seen.add(item)
 
 
 def check_map(spec: MapSpec, value: PMap) -> None:
@@ -188,7 +198,7 @@ def check_map(spec: MapSpec, value: PMap) -> None:
         if fld.alias_of and fld.alias_of in value:
             raise error_at(f"'{key}' and '{fld.alias_of}' are the same parameter under two "
                            f"names; use only one", value.key_mark(key))
-        check(fld.spec, item, key, spec.name, value.value_mark(key))
+        check(fld.spec, item, key, spec.name, (value, key))
     for key in spec.required:
         if key not in value and not any(fields[k].alias_of == key and k in value
                                          for k in fields):

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from nestor.control.channels import ChannelSpec, HttpSpec, UnixSpec, channel_specs
-from nestor.control.http import HttpChannel
 from nestor.control.service import CommandHandler
 from nestor.control.unix import UnixChannel
 from nestor.errors import ConfigError
@@ -36,6 +35,9 @@ def open_channel(spec: ChannelSpec) -> Channel:
     if isinstance(spec, UnixSpec):
         return UnixChannel(spec.path)
     assert isinstance(spec, HttpSpec)
+    # Imported here: aiohttp alone takes about 0.1 s to import, and most servers
+    # only have a UNIX control socket.
+    from nestor.control.http import HttpChannel
     return HttpChannel(spec)
 
 

@@ -10,13 +10,10 @@ on stderr and exit 1, as Kea does.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import getopt
 import importlib.util
 import ipaddress
 import os
-import platform
 import socket
 import sys
 import threading
@@ -30,7 +27,7 @@ from nestor.config.build import build
 from nestor.config.globalchecks import SystemChecks
 from nestor.config.hooklibs import LibraryKind, classify_library
 from nestor.config.jsonpos import parse_file
-from nestor.config.loader import SECTIONS, section, top_key_check
+from nestor.config.loader import SECTIONS, gc_paused, section, top_key_check
 from nestor.config.schema4 import DHCP4
 from nestor.config.schema6 import DHCP6
 from nestor.config.source import PList, PMap, error_at
@@ -77,12 +74,14 @@ def usage_text(universe: int, prog: str) -> str:
 
 
 def extended_version() -> str:
+    import platform
     return (f"{nestor.__version__}\n"
             f"nestor (Kea {nestor.KEA_COMPAT_VERSION} compatible)\n"
             f"Python {platform.python_version()} ({platform.python_implementation()})\n")
 
 
 def config_report(universe: int) -> str:
+    import platform
     prog, label = _NAMES[universe]
     return (f"\n        Nestor configuration report:\n     -=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-\n\n"
             f" Package:\n   Name:              nestor\n"
@@ -144,6 +143,12 @@ def _log_line(universe: int, level: str, ident: str, text: str) -> str:
 def check_config(path: str, universe: int, out: TextIO, err: TextIO,
                  system: SystemChecks | None = None) -> int:
     """Kea's ``-t``: 0 when the configuration is good, else 1 with the reason on stderr."""
+    with gc_paused():
+        return _check_config(path, universe, out, err, system)
+
+
+def _check_config(path: str, universe: int, out: TextIO, err: TextIO,
+                  system: SystemChecks | None) -> int:
     try:
         parsed = parse_file(path, top_key=top_key_check(universe))
         for text, mark in parsed.warnings:
@@ -228,51 +233,10 @@ def _interface_exists(name: str) -> bool:
     return name in {n for _, n in socket.if_nameindex()}
 
 
-class _Sockaddr(ctypes.Structure):
-    _fields_ = [("sa_family", ctypes.c_ushort), ("sa_data", ctypes.c_ubyte * 14)]
-
-
-class _Ifaddrs(ctypes.Structure):
-    pass
-
-
-_Ifaddrs._fields_ = [("ifa_next", ctypes.POINTER(_Ifaddrs)), ("ifa_name", ctypes.c_char_p),
-                     ("ifa_flags", ctypes.c_uint), ("ifa_addr", ctypes.POINTER(_Sockaddr))]
-
-
-def interface_addresses() -> set[tuple[str, str]]:
-    """(interface, address) pairs of this machine, via the C library's getifaddrs."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    head = ctypes.POINTER(_Ifaddrs)()
-    if libc.getifaddrs(ctypes.byref(head)) != 0:
-        return set()
-    found: set[tuple[str, str]] = set()
-    try:
-        node = head
-        while node:
-            entry = node.contents
-            if entry.ifa_addr:
-                found.update(_address_of(entry))
-            node = entry.ifa_next
-    finally:
-        libc.freeifaddrs(head)
-    return found
-
-
-def _address_of(entry: _Ifaddrs) -> set[tuple[str, str]]:
-    name = (entry.ifa_name or b"").decode()
-    family = entry.ifa_addr.contents.sa_family
-    raw = ctypes.string_at(entry.ifa_addr, 28)
-    if family == socket.AF_INET:
-        return {(name, str(ipaddress.IPv4Address(raw[4:8])))}
-    if family == socket.AF_INET6:
-        return {(name, str(ipaddress.IPv6Address(raw[8:24])))}
-    return set()
-
-
 def _interface_has_address(name: str, addr: str) -> bool:
     try:
         wanted = str(ipaddress.ip_address(addr))
     except ValueError:
         return False
+    from nestor.daemons.ifaddrs import interface_addresses
     return (name, wanted) in interface_addresses()

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from nestor.expr import ast
+from nestor.expr.builtins import BUILTIN_CLASSES, BUILTIN_PREFIXES, is_builtin_class
 from nestor.expr.compile import Compiler, Fn
 from nestor.expr.context import Context
 from nestor.expr.errors import EvalError, ExpressionError
@@ -13,15 +14,8 @@ from nestor.expr.parser import Parser
 from nestor.wire.optdefs import DefinitionSet
 from nestor.wire.stddefs import std_definitions
 
-# Classes that exist without a definition (Kea's isClientClassBuiltIn): these names,
-# and names longer than one of the prefixes. Kea 2.2 does not count DROP or SKIP_DDNS.
-BUILTIN_CLASSES = frozenset({"ALL", "KNOWN", "UNKNOWN", "BOOTP"})
-BUILTIN_PREFIXES = ("VENDOR_CLASS_", "HA_", "AFTER_", "EXTERNAL_")
-
-
-def is_builtin_class(name: str) -> bool:
-    return name in BUILTIN_CLASSES or any(
-        name.startswith(prefix) and len(name) > len(prefix) for prefix in BUILTIN_PREFIXES)
+__all__ = ["BUILTIN_CLASSES", "BUILTIN_PREFIXES", "Expression", "class_checker",
+           "compile_expression", "is_builtin_class", "parse"]
 
 
 def class_checker(defined: Collection[str]) -> Callable[[str], bool]:

@@ -51,6 +51,9 @@ def trim(text: str) -> str:
 
 def split_csv(text: str) -> list[str]:
     """Split option data on commas the way Kea does (escapes kept, empty items dropped)."""
+    if "\\" not in text:
+        # Without escapes this is a plain split (the common case, many times faster).
+        return [item for item in text.split(",") if item]
     items: list[str] = []
     token: list[str] = []
     escaped = False
@@ -178,8 +181,29 @@ def _plain_hex(text: str) -> bytes:
 
 # --- addresses, prefixes, PSIDs, tuples ------------------------------------------------
 
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_DOTTED = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
+
+
+def dotted_quad(text: str) -> tuple[int, int, int, int] | None:
+    """The four bytes of ``text`` when it is a dotted quad, else None.
+
+    Exactly the IPv4 text ``ipaddress.IPv4Address`` takes (0-255, no leading zeros),
+    several times faster: configurations with thousands of subnets spend much of
+    their load time reading IPv4 addresses.
+    """
+    m = _DOTTED.fullmatch(text)
+    if m is None:
+        return None
+    a, b, c, d = m.groups()
+    return int(a), int(b), int(c), int(d)
+
+
 def parse_address(text: str) -> bytes:
     """IPv4 or IPv6 text (a zone suffix is allowed on IPv6) as 4 or 16 bytes."""
+    quad = dotted_quad(text)
+    if quad is not None:
+        return bytes(quad)
     for family in (ipaddress.IPv4Address, ipaddress.IPv6Address):
         try:
             return family(text).packed
