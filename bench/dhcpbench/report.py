@@ -55,9 +55,18 @@ def ratio_line(scenario: str, by_server: dict[str, Confirmation]) -> str | None:
         f"{name} {mean_rate(c.final):.0f}/s, {sum(r.outcome.ok for r in c.final)}/"
         f"{len(c.final)} passed{'' if c.sustained else ' (NOT sustained)'}"
         for name, c in (("nestor", nestor), ("kea", kea)))
+    checks = ", ".join(f"{name} {_check_word(c)}" for name, c in (("nestor", nestor),
+                                                                   ("kea", kea)))
     return (f"nestor/kea {TITLES[scenario]} ratio = {ratio:.2f} "
             f"(nestor {n}/s, kea {k}/s held in {len(kea.final)} long runs: {longer}; "
-            f"10 s search found nestor {nestor.search_rate}/s, kea {kea.search_rate}/s)")
+            f"10 s search found nestor {nestor.search_rate}/s, kea {kea.search_rate}/s; "
+            f"ACK/lease check {checks})")
+
+
+def _check_word(c: Confirmation) -> str:
+    if c.verified is None or c.verified.check is None:
+        return "not run"
+    return "ok" if c.verified.check.ok else "FAILED"
 
 
 def startup_lines(figures: dict[str, StartupFigures]) -> list[str]:

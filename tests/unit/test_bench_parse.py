@@ -302,6 +302,7 @@ def test_ratio_line_compares_the_rates_held_in_long_runs() -> None:
     assert line.startswith("nestor/kea DORA ratio = 0.50 (nestor 500/s, kea 1000/s held")
     assert "nestor 489/s, 2/3 passed" in line and "kea 1000/s, 3/3 passed" in line
     assert "search found nestor 600/s, kea 1000/s" in line
+    assert "ACK/lease check nestor not run, kea not run" in line
     lost = Confirmation(600, 600, False, failed, failed)
     assert "NOT sustained" in (ratio_line("dora", {"nestor": lost, "kea": kea}) or "")
     assert ratio_line("dora", {"kea": kea}) is None
