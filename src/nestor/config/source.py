@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, Self
 
 from nestor.errors import ConfigError
 
@@ -138,12 +138,59 @@ class Twins(Protocol):
     def twin(self, serial: int) -> PMap | PList: ...
 
 
-class PMap(dict[str, object]):
+class _Placed:
+    """Positions shared by :class:`PMap` and :class:`PList`: where the container opens
+    (``mark``) and closes (``end``), taken from its twin on first use when it was read
+    on the fast path (``_doc`` is then set, see the module docstring)."""
+
+    # The slots themselves are the subclasses' (a base with slots of its own cannot
+    # be combined with dict or list), so mypy cannot see them here: the three
+    # assignments below carry an ignore for that.
+    __slots__ = ()
+    _mark: Mark | None
+    _end: Mark | None
+    _doc: Twins | None
+    _serial: int
+
+    def _take(self, twin: PMap | PList) -> None:
+        """Copy the positions of ``twin`` (the same container read with positions)."""
+        raise NotImplementedError
+
+    def _settled(self) -> Self:
+        """This container with its positions known (taken from its twin when pending)."""
+        doc = self._doc
+        if doc is not None:
+            self._take(doc.twin(self._serial))
+            self._doc = None  # type: ignore[misc]
+        return self
+
+    @property
+    def mark(self) -> Mark | None:
+        if self._doc is not None:
+            return Mark.deferred(lambda: self._settled()._mark)
+        return self._mark
+
+    @mark.setter
+    def mark(self, value: Mark | None) -> None:
+        self._settled()._mark = value  # type: ignore[misc]
+
+    @property
+    def end(self) -> Mark | None:
+        """The closing brace or bracket."""
+        if self._doc is not None:
+            return Mark.deferred(lambda: self._settled()._end)
+        return self._end
+
+    @end.setter
+    def end(self, value: Mark | None) -> None:
+        self._settled()._end = value  # type: ignore[misc]
+
+
+class PMap(_Placed, dict[str, object]):
     """A JSON object that remembers where it, its keys and its values are.
 
     ``mark`` is the opening brace, ``end`` the closing one; ``key_marks[k]`` the key string;
-    ``value_marks[k]`` the first character of the value. A map read on the fast path
-    takes them from its twin on first use (``_doc`` is then set, see the module docstring).
+    ``value_marks[k]`` the first character of the value.
     """
 
     __slots__ = ("_doc", "_end", "_key_marks", "_mark", "_serial", "_value_marks")
@@ -157,37 +204,10 @@ class PMap(dict[str, object]):
         self._doc: Twins | None = None
         self._serial = 0
 
-    def _settled(self) -> PMap:
-        """This map with its positions known (taken from its twin when still pending)."""
-        doc = self._doc
-        if doc is not None:
-            twin = doc.twin(self._serial)
-            assert isinstance(twin, PMap)
-            self._mark, self._end = twin._mark, twin._end
-            self._key_marks, self._value_marks = twin._key_marks, twin._value_marks
-            self._doc = None
-        return self
-
-    @property
-    def mark(self) -> Mark | None:
-        if self._doc is not None:
-            return Mark.deferred(lambda: self._settled()._mark)
-        return self._mark
-
-    @mark.setter
-    def mark(self, value: Mark | None) -> None:
-        self._settled()._mark = value
-
-    @property
-    def end(self) -> Mark | None:
-        """The closing brace."""
-        if self._doc is not None:
-            return Mark.deferred(lambda: self._settled()._end)
-        return self._end
-
-    @end.setter
-    def end(self, value: Mark | None) -> None:
-        self._settled()._end = value
+    def _take(self, twin: PMap | PList) -> None:
+        assert isinstance(twin, PMap)
+        self._mark, self._end = twin._mark, twin._end
+        self._key_marks, self._value_marks = twin._key_marks, twin._value_marks
 
     @property
     def key_marks(self) -> dict[str, Mark]:
@@ -231,7 +251,7 @@ class PMap(dict[str, object]):
         return value if isinstance(value, bool) else default
 
 
-class PList(list[object]):
+class PList(_Placed, list[object]):
     """A JSON array that remembers where it and each of its items are (positions as
     for :class:`PMap`)."""
 
@@ -245,35 +265,9 @@ class PList(list[object]):
         self._doc: Twins | None = None
         self._serial = 0
 
-    def _settled(self) -> PList:
-        doc = self._doc
-        if doc is not None:
-            twin = doc.twin(self._serial)
-            assert isinstance(twin, PList)
-            self._mark, self._end, self._item_marks = twin._mark, twin._end, twin._item_marks
-            self._doc = None
-        return self
-
-    @property
-    def mark(self) -> Mark | None:
-        if self._doc is not None:
-            return Mark.deferred(lambda: self._settled()._mark)
-        return self._mark
-
-    @mark.setter
-    def mark(self, value: Mark | None) -> None:
-        self._settled()._mark = value
-
-    @property
-    def end(self) -> Mark | None:
-        """The closing bracket."""
-        if self._doc is not None:
-            return Mark.deferred(lambda: self._settled()._end)
-        return self._end
-
-    @end.setter
-    def end(self, value: Mark | None) -> None:
-        self._settled()._end = value
+    def _take(self, twin: PMap | PList) -> None:
+        assert isinstance(twin, PList)
+        self._mark, self._end, self._item_marks = twin._mark, twin._end, twin._item_marks
 
     @property
     def item_marks(self) -> list[Mark]:
