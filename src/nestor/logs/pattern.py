@@ -111,34 +111,34 @@ class DateFormat:
     # int() and the same second for every time after 1970 (earlier ones, which
     # int() rounds towards zero, take the general path).
 
-    def _whole(self, created: float) -> str:
-        second = created // 1
+    def _second_split(self, created: float) -> tuple[float, str, str] | None:
+        """The cached split of ``created``'s second (renewed when the second changed);
+        None before 1970, which takes the general path."""
+        if created < 0:
+            return None
         split = self._split
-        if second != split[0] or created < 0:
-            if created < 0:
-                return self._formatted(created)
-            split = self._split = self._split_at_millis(int(second))
-        return split[1]
+        if created // 1 != split[0]:
+            split = self._split = self._split_at_millis(int(created // 1))
+        return split
+
+    def _whole(self, created: float) -> str:
+        split = self._second_split(created)
+        return self._formatted(created) if split is None else split[1]
 
     def _millis(self, created: float) -> str:
-        second = created // 1
-        key, head, tail = self._split
-        if second != key or created < 0:
-            if created < 0:
-                return self._formatted(created)
-            key, head, tail = self._split = self._split_at_millis(int(second))
+        split = self._second_split(created)
+        if split is None:
+            return self._formatted(created)
+        second, head, tail = split
         # round(): a float second count cannot hold every microsecond exactly.
         return head + _MILLIS[round((created - second) * 1_000_000) // 1000] + tail
 
     def _millis_last(self, created: float) -> str:
         """:meth:`_millis` when nothing follows ``%q`` (Kea's default date)."""
-        second = created // 1
-        split = self._split
-        if second != split[0] or created < 0:
-            if created < 0:
-                return self._formatted(created)
-            split = self._split = self._split_at_millis(int(second))
-        return split[1] + _MILLIS[round((created - second) * 1_000_000) // 1000]
+        split = self._second_split(created)
+        if split is None:
+            return self._formatted(created)
+        return split[1] + _MILLIS[round((created - split[0]) * 1_000_000) // 1000]
 
     def _formatted(self, created: float) -> str:
         second = int(created)

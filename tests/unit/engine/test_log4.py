@@ -14,37 +14,20 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.log_capture import RecordingOutput
 from tests.unit.engine.helpers import Lab, a4, make_lab, query
 
 from nestor.engine import log4
 from nestor.logs import MANAGER, Severity, Spec
-from nestor.logs.pattern import Record
 
 DISCOVER, REQUEST, DECLINE, RELEASE = 1, 3, 4, 7
 RELAY_SRC = "192.0.2.2"
 SERVER_ID = a4("192.0.2.1")
 
 
-class Capture:
-    """A log output that keeps what it is given."""
-
-    def __init__(self) -> None:
-        self.records: list[Record] = []
-
-    def emit(self, record: Record) -> None:
-        self.records.append(record)
-
-    def close(self) -> None:
-        pass
-
-    def lines(self, at_least: Severity = Severity.INFO) -> list[str]:
-        return [f"{r.severity.name} [{r.logger}] {r.message}" for r in self.records
-                if r.severity >= at_least]
-
-
-def _logging(severity: Severity, debuglevel: int = 0) -> Iterator[Capture]:
+def _logging(severity: Severity, debuglevel: int = 0) -> Iterator[RecordingOutput]:
     old_root, old_specs = MANAGER.root_name, MANAGER.specs()
-    capture = Capture()
+    capture = RecordingOutput()
     MANAGER.install("kea-dhcp4", [Spec("kea-dhcp4", severity, debuglevel, (capture,))])
     try:
         yield capture
@@ -53,7 +36,7 @@ def _logging(severity: Severity, debuglevel: int = 0) -> Iterator[Capture]:
 
 
 @pytest.fixture
-def log() -> Iterator[Capture]:
+def log() -> Iterator[RecordingOutput]:
     yield from _logging(Severity.INFO)
 
 
@@ -112,7 +95,7 @@ def dora(lab: Lab, hw: str, net: int, xids: tuple[int, int] = (1, 2),
     return int(ack.packet.yiaddr)
 
 
-def test_offer_and_ack(log: Capture) -> None:
+def test_offer_and_ack(log: RecordingOutput) -> None:
     dora(lab({1: 102}), "02:00:00:09:00:09", 1, (0xe57eafcb, 0xe47eae38),
          {61: bytes.fromhex("01aabbccddeeff")})
     assert log.lines() == [
@@ -123,7 +106,7 @@ def test_offer_and_ack(log: Capture) -> None:
         "for 4000 seconds"]
 
 
-def test_lease_cache_reuse(log: Capture) -> None:
+def test_lease_cache_reuse(log: RecordingOutput) -> None:
     lb = lab()
     hw, who = "02:00:00:09:00:10", "[hwtype=1 02:00:00:09:00:10], cid=[no info]"
     dora(lb, hw, 5, (0xdb988de2, 0xdc988f75))
@@ -143,7 +126,7 @@ def test_lease_cache_reuse(log: Capture) -> None:
 ALLOC = "WARN [kea-dhcp4.alloc-engine] ALLOC_ENGINE_V4_ALLOC_FAIL"
 
 
-def test_exhausted_subnet(log: Capture) -> None:
+def test_exhausted_subnet(log: RecordingOutput) -> None:
     lb = lab()
     dora(lb, "02:00:00:09:00:11", 6)
     # A REQUEST without an address: the pool has nothing left for it.
@@ -158,7 +141,7 @@ def test_exhausted_subnet(log: Capture) -> None:
         "classes: ALL, UNKNOWN"]
 
 
-def test_no_permitted_pool(log: Capture) -> None:
+def test_no_permitted_pool(log: RecordingOutput) -> None:
     assert relayed(lab(), DISCOVER, "02:00:00:09:00:0e", 0x63f26757, 3) is None
     who = "[hwtype=1 02:00:00:09:00:0e], cid=[no info], tid=0x63f26757"
     assert log.lines() == [
@@ -169,7 +152,7 @@ def test_no_permitted_pool(log: Capture) -> None:
         "classes: ALL, UNKNOWN"]
 
 
-def test_exhausted_shared_network_and_init_reboot(log: Capture) -> None:
+def test_exhausted_shared_network_and_init_reboot(log: RecordingOutput) -> None:
     lb = lab()
     dora(lb, "02:00:00:09:00:0b", 4)
     dora(lb, "02:00:00:09:00:0c", 4)
@@ -190,7 +173,7 @@ def test_exhausted_shared_network_and_init_reboot(log: Capture) -> None:
         "address 10.41.0.10"]
 
 
-def test_no_subnet(log: Capture) -> None:
+def test_no_subnet(log: RecordingOutput) -> None:
     reply = relayed(lab(), REQUEST, "02:00:00:09:00:01", 0x5143d648, 9,
                     {50: a4("10.9.0.50")})
     assert reply is not None and reply.packet.options[53] == b"\x06"
@@ -200,7 +183,7 @@ def test_no_subnet(log: Capture) -> None:
         "src 192.0.2.2, type DHCPREQUEST"]
 
 
-def test_release(log: Capture) -> None:
+def test_release(log: RecordingOutput) -> None:
     lb = lab({0: 105})
     hw = mac("02:00:00:00:01:0d")
     offer = lb.send(query(DISCOVER, hw))
@@ -214,7 +197,7 @@ def test_release(log: Capture) -> None:
         "tid=0x37b01d4b: address 192.0.2.105 was released properly."]
 
 
-def test_decline_outcomes(log: Capture) -> None:
+def test_decline_outcomes(log: RecordingOutput) -> None:
     lb = lab()
     held = dora(lb, "02:00:00:00:01:0e", 2)
     dora(lb, "02:00:00:09:00:05", 1)

@@ -4,31 +4,19 @@ from __future__ import annotations
 
 import os
 
+from tests.log_capture import RecordingOutput
+
 from nestor.logs import LogManager, Severity, Spec
-from nestor.logs.pattern import Record
 
 
-class Collect:
-    """An output keeping its records."""
-
-    def __init__(self) -> None:
-        self.records: list[Record] = []
-
-    def emit(self, record: Record) -> None:
-        self.records.append(record)
-
-    def close(self) -> None:
-        pass
-
-
-def _manager(output: Collect, severity: Severity = Severity.INFO) -> LogManager:
+def _manager(output: RecordingOutput, severity: Severity = Severity.INFO) -> LogManager:
     manager = LogManager()
     manager.install("kea-dhcp4", [Spec("kea-dhcp4", severity, 0, (output,))])
     return manager
 
 
 def test_records_carry_the_pid_of_the_process_that_logs_even_after_fork() -> None:
-    out = Collect()
+    out = RecordingOutput()
     log = _manager(out).logger("leases")
     log.info("DHCP4_LEASE_ALLOC", "[hwtype=1 02:00:00:00:00:01]", "10.0.0.1", "4000")
     assert out.records[-1].pid == os.getpid()
@@ -51,7 +39,7 @@ def test_records_carry_the_pid_of_the_process_that_logs_even_after_fork() -> Non
 
 
 def test_severity_filter_and_enabled_agree() -> None:
-    out = Collect()
+    out = RecordingOutput()
     manager = _manager(out, Severity.WARN)
     log = manager.logger("leases")
     log.info("DHCP4_LEASE_ALLOC", "x", "10.0.0.1", "4000")
@@ -64,7 +52,7 @@ def test_severity_filter_and_enabled_agree() -> None:
 
 
 def test_a_logger_with_no_outputs_writes_nothing_and_others_still_write() -> None:
-    out = Collect()
+    out = RecordingOutput()
     manager = LogManager()
     manager.install("kea-dhcp4", [Spec("kea-dhcp4", Severity.INFO, 0, (out,)),
                                   Spec("kea-dhcp4.leases", Severity.INFO, 0, ())])

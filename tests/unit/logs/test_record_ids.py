@@ -6,22 +6,12 @@ from __future__ import annotations
 import os
 import threading
 
+from tests.log_capture import RecordingOutput
+
 from nestor.logs import LogManager, Severity, Spec
-from nestor.logs.pattern import Record
 
 
-class Collect:
-    def __init__(self) -> None:
-        self.records: list[Record] = []
-
-    def emit(self, record: Record) -> None:
-        self.records.append(record)
-
-    def close(self) -> None:
-        pass
-
-
-def _manager(out: Collect) -> LogManager:
+def _manager(out: RecordingOutput) -> LogManager:
     manager = LogManager()
     manager.install("kea-dhcp4", [Spec("kea-dhcp4", Severity.INFO, 0, (out,))])
     return manager
@@ -32,7 +22,7 @@ def _log(manager: LogManager) -> None:
 
 
 def test_each_thread_logs_its_own_ids() -> None:
-    out = Collect()
+    out = RecordingOutput()
     manager = _manager(out)
     _log(manager)
     seen: list[tuple[int, int]] = []
@@ -56,7 +46,7 @@ def test_each_thread_logs_its_own_ids() -> None:
 
 
 def test_a_forked_child_logs_its_own_thread_id() -> None:
-    out = Collect()
+    out = RecordingOutput()
     manager = _manager(out)
     _log(manager)  # the parent's id is remembered before the fork
     read, write = os.pipe()
